@@ -1,0 +1,1 @@
+"""Runs this project's Lambda artifacts against the local AWS emulator (see DESIGN.md)."""
