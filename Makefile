@@ -57,3 +57,27 @@ $(TF_CLI_CONFIG_FILE): Makefile
 
 .PHONY: tfrc
 tfrc: $(TF_CLI_CONFIG_FILE) ## Generate the Terraform CLI config (mirror when present)
+
+# ---- Build: reproducible, incremental Lambda zips (tools/build_artifacts.py) ----------
+# dist/<fn>.zip is cross-built for Lambda (Python 3.12, LAMBDA_ARCH); dist/host/<fn>.zip
+# carries dependencies for the venv's Python, which the local runtime runs it with.
+# The builder decides what is up to date (digest stamps under .build/), so these
+# targets are phony and a no-op run only hashes the sources.
+FUNCTIONS_DIR   ?= functions
+DIST_DIR        ?= dist
+BUILD_CACHE     ?= .build
+# Space-separated function names to build only those, e.g. `make build ONLY=stream_processor`.
+ONLY            ?=
+BUILD_ARTIFACTS  = $(PY) -m tools.build_artifacts --functions-dir $(FUNCTIONS_DIR) \
+                   --dist $(DIST_DIR) --cache $(BUILD_CACHE) --arch $(LAMBDA_ARCH) \
+                   $(if $(strip $(ONLY)),--only $(ONLY))
+
+.PHONY: build build-lambda build-host
+build: $(VENV_STAMP) ## Build Lambda zips (dist/) and host zips (dist/host/)
+	@$(BUILD_ARTIFACTS) --target all
+
+build-lambda: $(VENV_STAMP) ## Build only the Lambda zips (LAMBDA_ARCH=arm64|x86_64)
+	@$(BUILD_ARTIFACTS) --target lambda
+
+build-host: $(VENV_STAMP) ## Build only the host zips the local runtime runs
+	@$(BUILD_ARTIFACTS) --target host

@@ -1,0 +1,1 @@
+"""Repository tooling run from the Makefile (build, packaging); not shipped to Lambda."""
