@@ -1,0 +1,1 @@
+"""Clients that users run against the deployed architectures (producer, mobile client)."""
