@@ -81,3 +81,94 @@ build-lambda: $(VENV_STAMP) ## Build only the Lambda zips (LAMBDA_ARCH=arm64|x86
 
 build-host: $(VENV_STAMP) ## Build only the host zips the local runtime runs
 	@$(BUILD_ARTIFACTS) --target host
+
+# ---- Local stack: emulator + local runtime ---------------------------------------------
+RUNTIME_LIBS       := .build/lambda-runtime-libs
+RUNTIME_LIBS_STAMP := $(RUNTIME_LIBS)/.installed
+
+# What the Lambda runtime provides (boto3), for the local runtime's isolated workers.
+$(RUNTIME_LIBS_STAMP): local_runtime/lambda-runtime-requirements.txt $(VENV_STAMP)
+	rm -rf $(RUNTIME_LIBS)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile --only-binary=:all: \
+	  --target $(RUNTIME_LIBS) -r local_runtime/lambda-runtime-requirements.txt
+	touch $@
+
+.PHONY: runtime-libs
+runtime-libs: $(RUNTIME_LIBS_STAMP) ## Install what the Lambda runtime provides, for local runs
+
+.PHONY: up down
+up: build runtime-libs tfrc ## Bring the whole system up on the local emulator and show it working
+	@$(PY) -m local_runtime.stack up
+
+down: $(VENV_STAMP) ## Stop what `make up` started and remove its state (.local/)
+	@$(PY) -m local_runtime.stack down
+
+# ---- Quality gates -----------------------------------------------------------------------
+TF_ROOTS   := $(sort $(dir $(wildcard modules/*/versions.tf infra/environments/*/versions.tf)))
+TF_TESTED  := $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl))))
+CHECKOV    := $(CHECKOV_VENV)/bin/checkov
+
+$(CHECKOV): requirements-checkov.txt
+	$(PYTHON_BOOTSTRAP) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
+
+.PHONY: lint lint-python lint-terraform checkov
+lint: lint-python lint-terraform checkov ## ruff, mypy, terraform fmt/validate, checkov (offline)
+
+lint-python: $(VENV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy functions/*/ clients local_runtime tools benchmarks
+
+lint-terraform: tfrc
+	$(TF) fmt -check -recursive -diff modules infra
+	@for dir in $(TF_ROOTS); do \
+	  echo "terraform validate $$dir"; \
+	  $(TF) -chdir=$$dir init -backend=false -input=false -no-color >/dev/null || exit 1; \
+	  $(TF) -chdir=$$dir validate -no-color || exit 1; \
+	done
+
+# checkov pins an old boto3, hence its own venv; offline: no download, no update check.
+checkov: $(CHECKOV)
+	CKV_SKIP_PACKAGE_UPDATE_CHECK=true $(CHECKOV) --directory modules --directory infra \
+	  --framework terraform --skip-download --quiet --compact
+
+# ---- Tests -------------------------------------------------------------------------------
+PYTEST := $(VENV)/bin/python -m pytest
+
+.PHONY: test test-terraform test-python
+test: lint test-terraform test-python ## The full suite: lint, terraform test, unit/handler/runtime/integration tests
+
+test-terraform: tfrc
+	@for dir in $(TF_TESTED); do \
+	  echo "terraform test $$dir"; \
+	  $(TF) -chdir=$$dir init -backend=false -input=false -no-color >/dev/null || exit 1; \
+	  $(TF) -chdir=$$dir test -no-color || exit 1; \
+	done
+
+# Integration tests apply infra/environments/local to a fresh emulator and drive the
+# built host artifacts through the local runtime, so they need both.
+test-python: build runtime-libs tfrc
+	$(PYTEST)
+
+# ---- Benchmarks --------------------------------------------------------------------------
+.PHONY: bench
+bench: build runtime-libs ## Stream processor throughput, cold starts, zip sizes (ratios vs baselines)
+	$(PY) -m benchmarks
+
+# ---- Real AWS environments ---------------------------------------------------------------
+ENV_DIR = infra/environments/$(ENV)
+
+.PHONY: plan apply
+plan: build-lambda tfrc ## terraform plan for ENV=dev|staging|prod (needs AWS credentials)
+	$(TF) -chdir=$(ENV_DIR) init -input=false
+	$(TF) -chdir=$(ENV_DIR) plan -input=false -out=tfplan
+
+apply: tfrc ## terraform apply of the plan saved by `make plan ENV=...`
+	$(TF) -chdir=$(ENV_DIR) apply -input=false tfplan
+
+.PHONY: clean
+clean: ## Remove build output and caches (keeps .venv)
+	rm -rf dist .build .terraform.d
+	find . -name .terraform -type d -prune -exec rm -rf {} +

@@ -1,0 +1,23 @@
+# dev: small and cheap. ON_DEMAND so nobody sizes shards for a test stream.
+environment = "dev"
+aws_region  = "eu-west-1"
+# allowed_account_ids = ["111122223333"]
+
+stream_mode            = "ON_DEMAND"
+stream_retention_hours = 24
+
+processor_memory_size = 512
+processor_timeout     = 60
+
+batch_size                         = 100
+maximum_batching_window_in_seconds = 5
+parallelization_factor             = 1
+maximum_retry_attempts             = 3
+maximum_record_age_in_seconds      = 3600
+
+log_level          = "DEBUG"
+log_retention_days = 14
+
+# Test data need not outlive its tiers.
+archive_expiration_days         = 180
+iterator_age_alarm_threshold_ms = 300000

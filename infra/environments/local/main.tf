@@ -1,0 +1,46 @@
+locals {
+  name_prefix   = "refarch-${var.environment}"
+  artifacts_dir = coalesce(var.artifacts_dir, "${path.module}/../../../dist/host")
+
+  tags = {
+    Project     = "serverless-refarch"
+    Environment = var.environment
+    ManagedBy   = "terraform"
+  }
+}
+
+module "stream_processing" {
+  source = "../../../modules/stream_processing"
+
+  name_prefix             = local.name_prefix
+  processor_artifact_path = "${local.artifacts_dir}/stream_processor.zip"
+
+  stream_mode            = var.stream_mode
+  shard_count            = var.shard_count
+  stream_retention_hours = var.stream_retention_hours
+
+  processor_architecture         = var.lambda_architecture
+  processor_memory_size          = var.processor_memory_size
+  processor_timeout              = var.processor_timeout
+  processor_reserved_concurrency = var.processor_reserved_concurrency
+  log_level                      = var.log_level
+  log_retention_days             = var.log_retention_days
+
+  batch_size                         = var.batch_size
+  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
+  parallelization_factor             = var.parallelization_factor
+  maximum_retry_attempts             = var.maximum_retry_attempts
+  maximum_record_age_in_seconds      = var.maximum_record_age_in_seconds
+
+  # Throwaway environment: destroy must leave nothing behind and waste no time.
+  archive_force_destroy       = true
+  kms_deletion_window_in_days = 7
+  # moto ignores the tags CreateStream carries; tagging it would leave a permanent
+  # diff (see the module README, "Emulator").
+  tag_kinesis_stream = false
+  # moto is served over plain http: the TLS-only deny refuses every archive write
+  # (PutObject/GetObject 403 on moto 5.2). AWS environments keep it.
+  archive_deny_insecure_transport = false
+
+  tags = local.tags
+}

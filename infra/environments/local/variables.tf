@@ -1,0 +1,96 @@
+variable "environment" {
+  description = "Environment name, used in resource names and tags."
+  type        = string
+  default     = "local"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters or digits, starting with a letter."
+  }
+}
+
+variable "aws_region" {
+  description = "Region the emulator pretends to be."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "artifacts_dir" {
+  description = "Directory holding the function zips built for the host (`make build` writes dist/host/<name>.zip). null = <repo>/dist/host."
+  type        = string
+  default     = null
+}
+
+variable "lambda_architecture" {
+  description = "Architecture declared for the functions (arm64 | x86_64); must match the platform `make build` targeted (LAMBDA_ARCH). In local the runtime executes the host build whatever is declared here."
+  type        = string
+  default     = "arm64"
+}
+
+# --- stream processing -------------------------------------------------------
+variable "stream_mode" {
+  description = "Kinesis capacity mode: ON_DEMAND or PROVISIONED."
+  type        = string
+}
+
+variable "shard_count" {
+  description = "Shards with PROVISIONED; null with ON_DEMAND."
+  type        = number
+  default     = null
+}
+
+variable "stream_retention_hours" {
+  description = "Kinesis retention in hours."
+  type        = number
+}
+
+variable "processor_memory_size" {
+  description = "Processor memory in MB."
+  type        = number
+}
+
+variable "processor_timeout" {
+  description = "Processor timeout in seconds."
+  type        = number
+}
+
+variable "processor_reserved_concurrency" {
+  description = "Processor reserved concurrency; null = unreserved."
+  type        = number
+  default     = null
+}
+
+variable "batch_size" {
+  description = "Records per processor invocation."
+  type        = number
+}
+
+variable "maximum_batching_window_in_seconds" {
+  description = "Batching window in seconds."
+  type        = number
+}
+
+variable "parallelization_factor" {
+  description = "Concurrent batches per shard."
+  type        = number
+}
+
+variable "maximum_retry_attempts" {
+  description = "Retries of a failing batch before the failure queue."
+  type        = number
+}
+
+variable "maximum_record_age_in_seconds" {
+  description = "Maximum record age before the failure queue (-1 = none)."
+  type        = number
+}
+
+variable "log_level" {
+  description = "Processor log level."
+  type        = string
+}
+
+variable "log_retention_days" {
+  description = "Processor log retention in days."
+  type        = number
+}

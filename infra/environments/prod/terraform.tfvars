@@ -1,0 +1,29 @@
+# prod: PROVISIONED shards for steady, predictable cost at high throughput; a week
+# of stream retention so a stalled processor can catch up without losing data.
+environment = "prod"
+aws_region  = "eu-west-1"
+# allowed_account_ids = ["111122223333"]
+# alarm_email         = "oncall@example.com"
+
+stream_mode            = "PROVISIONED"
+shard_count            = 4
+stream_retention_hours = 168
+
+processor_memory_size = 1769 # one full vCPU: decode + gzip are CPU bound
+processor_timeout     = 120
+# Stream concurrency is shard_count x parallelization_factor = 8; reserve headroom
+# so other functions cannot starve the processor.
+processor_reserved_concurrency = 10
+
+batch_size                         = 1000
+maximum_batching_window_in_seconds = 10
+parallelization_factor             = 2
+maximum_retry_attempts             = 10
+maximum_record_age_in_seconds      = 86400
+
+log_level          = "INFO"
+log_retention_days = 365
+
+# Archive kept forever (tiered to GLACIER_IR after 90 days).
+archive_expiration_days         = null
+iterator_age_alarm_threshold_ms = 60000

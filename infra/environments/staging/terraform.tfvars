@@ -1,0 +1,22 @@
+# staging: production-like behaviour at a fraction of the throughput.
+environment = "staging"
+aws_region  = "eu-west-1"
+# allowed_account_ids = ["111122223333"]
+
+stream_mode            = "ON_DEMAND"
+stream_retention_hours = 48
+
+processor_memory_size = 1024
+processor_timeout     = 120
+
+batch_size                         = 500
+maximum_batching_window_in_seconds = 5
+parallelization_factor             = 2
+maximum_retry_attempts             = 5
+maximum_record_age_in_seconds      = 21600
+
+log_level          = "INFO"
+log_retention_days = 30
+
+archive_expiration_days         = 365
+iterator_age_alarm_threshold_ms = 120000

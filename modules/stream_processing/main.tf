@@ -1,0 +1,405 @@
+# Stream processing: producers -> Kinesis (KMS) -> event source mapping -> processor
+# Lambda -> archive bucket (archive/ or quarantine/), with records that exhaust their
+# retries sent to an encrypted SQS failure queue, and alarms on an encrypted topic.
+# Every record ends in exactly one of: archive, quarantine, failure queue.
+
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+  account_id = data.aws_caller_identity.current.account_id
+  dns_suffix = data.aws_partition.current.dns_suffix
+
+  name                = "${var.name_prefix}-stream"
+  stream_name         = "${var.name_prefix}-stream-events"
+  processor_name      = "${var.name_prefix}-stream-processor"
+  failure_queue_name  = "${var.name_prefix}-stream-processor-failures"
+  alarm_topic_name    = "${var.name_prefix}-stream-alarms"
+  dashboard_name      = "${var.name_prefix}-stream-processing"
+  archive_bucket_name = coalesce(var.archive_bucket_name, "${var.name_prefix}-stream-archive-${local.account_id}-${local.region}")
+
+  # The processor writes only under these two prefixes; the same values feed its
+  # environment and its IAM policy so they cannot disagree.
+  archive_prefix    = "archive/"
+  quarantine_prefix = "quarantine/"
+
+  # SQS's maximum: give operators two weeks to inspect and redrive failed records.
+  failure_queue_retention_seconds = 1209600
+
+  tags = merge(var.tags, { Architecture = "stream-processing" })
+}
+
+# ---------------------------------------------------------------------------
+# Encryption key shared by the stream, archive, failure queue, alarm topic and logs
+# ---------------------------------------------------------------------------
+locals {
+  kms_key_policy_json = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        # Standard key-policy root statement: the account (its IAM administrators)
+        # manages the key and IAM policies decide who uses it. Without it the key
+        # could become unmanageable. "*" in a key policy means "this key".
+        Sid       = "AccountAdministration"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        # CloudWatch Logs encrypts the processor's log group with this key; scoped to
+        # log groups of this account by the encryption context Logs always sends.
+        Sid       = "CloudWatchLogsEncryption"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${local.region}.${local.dns_suffix}" }
+        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+        Condition = {
+          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*" }
+        }
+      },
+      {
+        # CloudWatch alarms publish to the KMS-encrypted alarm topic; without this
+        # grant they fail silently.
+        Sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.${local.dns_suffix}" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      },
+    ]
+  })
+}
+
+resource "aws_kms_key" "this" {
+  description             = "Encrypts the ${local.name} stream, archive bucket, failure queue, alarm topic and logs"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_in_days
+  policy                  = local.kms_key_policy_json
+  tags                    = local.tags
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${local.name}"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+# ---------------------------------------------------------------------------
+# Kinesis stream
+# ---------------------------------------------------------------------------
+resource "aws_kinesis_stream" "this" {
+  name             = local.stream_name
+  shard_count      = var.stream_mode == "PROVISIONED" ? var.shard_count : null
+  retention_period = var.stream_retention_hours
+  encryption_type  = "KMS"
+  kms_key_id       = aws_kms_key.this.arn
+
+  # Registered enhanced fan-out consumers would otherwise block deletion.
+  enforce_consumer_deletion = true
+
+  stream_mode_details {
+    stream_mode = var.stream_mode
+  }
+
+  # See var.tag_kinesis_stream: moto drops the tags CreateStream carries.
+  tags = var.tag_kinesis_stream ? local.tags : {}
+}
+
+# ---------------------------------------------------------------------------
+# Failure destination: records the processor gave up on (retries or age exhausted)
+# ---------------------------------------------------------------------------
+resource "aws_sqs_queue" "failure" {
+  name                              = local.failure_queue_name
+  message_retention_seconds         = local.failure_queue_retention_seconds
+  kms_master_key_id                 = aws_kms_key.this.arn
+  kms_data_key_reuse_period_seconds = 300
+  tags                              = local.tags
+}
+
+# ---------------------------------------------------------------------------
+# Archive bucket
+# ---------------------------------------------------------------------------
+module "archive_bucket" {
+  source = "../secure_bucket"
+
+  bucket_name       = local.archive_bucket_name
+  force_destroy     = var.archive_force_destroy
+  kms_key_arn       = aws_kms_key.this.arn
+  access_log_bucket = var.archive_access_log_bucket
+
+  attach_deny_insecure_transport_policy = var.archive_deny_insecure_transport
+
+  lifecycle_rules = [
+    {
+      # Whole bucket (archive/ and quarantine/): both are written once, read rarely.
+      id = "tier-and-expire"
+      transitions = concat(
+        var.archive_transition_to_standard_ia_days == null ? [] : [{ days = var.archive_transition_to_standard_ia_days, storage_class = "STANDARD_IA" }],
+        var.archive_transition_to_glacier_ir_days == null ? [] : [{ days = var.archive_transition_to_glacier_ir_days, storage_class = "GLACIER_IR" }],
+      )
+      expiration_days                        = var.archive_expiration_days
+      noncurrent_version_expiration_days     = var.archive_noncurrent_version_expiration_days
+      abort_incomplete_multipart_upload_days = 7
+    },
+  ]
+
+  tags = local.tags
+}
+
+# ---------------------------------------------------------------------------
+# Processor function
+# ---------------------------------------------------------------------------
+module "processor" {
+  source = "../lambda_function"
+
+  function_name = local.processor_name
+  description   = "Archives records of ${local.stream_name}; quarantines malformed ones"
+  filename      = var.processor_artifact_path
+  handler       = "stream_processor.handler.lambda_handler"
+  runtime       = var.processor_runtime
+  architecture  = var.processor_architecture
+  memory_size   = var.processor_memory_size
+  timeout       = var.processor_timeout
+  layers        = var.processor_layers
+  tracing_mode  = var.tracing_mode
+
+  reserved_concurrent_executions = var.processor_reserved_concurrency
+
+  log_retention_days = var.log_retention_days
+  log_kms_key_arn    = aws_kms_key.this.arn
+
+  environment_variables = {
+    ARCHIVE_BUCKET               = module.archive_bucket.name
+    ARCHIVE_PREFIX               = local.archive_prefix
+    QUARANTINE_PREFIX            = local.quarantine_prefix
+    MAX_RECORD_BYTES             = tostring(var.max_record_bytes)
+    POWERTOOLS_SERVICE_NAME      = var.powertools_service_name
+    POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
+    POWERTOOLS_LOG_LEVEL         = var.log_level
+  }
+
+  policy_statements = [
+    {
+      # What the Lambda stream poller needs (it runs with the function's role).
+      # Not ListStreams (account-wide, not needed for one known stream) nor
+      # SubscribeToShard (enhanced fan-out is not used).
+      sid = "ReadEventStream"
+      actions = [
+        "kinesis:DescribeStream",
+        "kinesis:DescribeStreamSummary",
+        "kinesis:GetRecords",
+        "kinesis:GetShardIterator",
+        "kinesis:ListShards",
+      ]
+      resources = [aws_kinesis_stream.this.arn]
+    },
+    {
+      # Write-only, and only under the two prefixes: the processor never reads,
+      # lists or deletes archive data.
+      sid       = "WriteArchiveAndQuarantine"
+      actions   = ["s3:PutObject"]
+      resources = ["${module.archive_bucket.arn}/${local.archive_prefix}*", "${module.archive_bucket.arn}/${local.quarantine_prefix}*"]
+    },
+    {
+      # The on-failure destination is delivered with the function's role.
+      sid       = "SendToFailureQueue"
+      actions   = ["sqs:SendMessage"]
+      resources = [aws_sqs_queue.failure.arn]
+    },
+    {
+      # Decrypt stream records, encrypt archive objects (SSE-KMS) and failure
+      # messages; only when the call comes through those three services.
+      sid       = "UseStreamProcessingKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [aws_kms_key.this.arn]
+      conditions = [
+        {
+          test     = "StringEquals"
+          variable = "kms:ViaService"
+          values = [
+            "kinesis.${local.region}.${local.dns_suffix}",
+            "s3.${local.region}.${local.dns_suffix}",
+            "sqs.${local.region}.${local.dns_suffix}",
+          ]
+        },
+      ]
+    },
+  ]
+
+  tags = local.tags
+}
+
+resource "aws_lambda_event_source_mapping" "this" {
+  event_source_arn = aws_kinesis_stream.this.arn
+  # The ARN, not the name: list_event_source_mappings (used by the local runtime and
+  # by tests) matches on what was given here.
+  function_name = module.processor.function_arn
+  enabled       = var.event_source_mapping_enabled
+
+  starting_position                  = var.starting_position
+  batch_size                         = var.batch_size
+  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
+  parallelization_factor             = var.parallelization_factor
+  bisect_batch_on_function_error     = var.bisect_batch_on_function_error
+  maximum_retry_attempts             = var.maximum_retry_attempts
+  maximum_record_age_in_seconds      = var.maximum_record_age_in_seconds
+
+  # Always: the processor reports the first failed sequence number so Lambda retries
+  # from there, instead of re-running (and re-archiving) the whole batch.
+  function_response_types = ["ReportBatchItemFailures"]
+
+  destination_config {
+    on_failure {
+      destination_arn = aws_sqs_queue.failure.arn
+    }
+  }
+
+  tags = local.tags
+
+  dynamic "filter_criteria" {
+    for_each = length(var.filter_patterns) == 0 ? [] : [1]
+    content {
+      dynamic "filter" {
+        for_each = var.filter_patterns
+        content {
+          pattern = filter.value
+        }
+      }
+    }
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Alarms
+# ---------------------------------------------------------------------------
+resource "aws_sns_topic" "alarms" {
+  name              = local.alarm_topic_name
+  kms_master_key_id = aws_kms_key.this.arn
+  tags              = local.tags
+}
+
+resource "aws_sns_topic_subscription" "alarm_email" {
+  count = var.alarm_email == null ? 0 : 1
+
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = var.alarm_email
+}
+
+locals {
+  alarms = {
+    iterator-age = {
+      description        = "The processor is falling behind the stream: records wait longer than ${var.iterator_age_alarm_threshold_ms} ms and risk expiring."
+      namespace          = "AWS/Lambda"
+      metric_name        = "IteratorAge"
+      statistic          = "Maximum"
+      threshold          = var.iterator_age_alarm_threshold_ms
+      evaluation_periods = var.iterator_age_alarm_evaluation_periods
+      dimensions         = { FunctionName = module.processor.function_name }
+    }
+    errors = {
+      description        = "The processor failed whole batches (unhandled errors or timeouts); they are being retried."
+      namespace          = "AWS/Lambda"
+      metric_name        = "Errors"
+      statistic          = "Sum"
+      threshold          = var.errors_alarm_threshold
+      evaluation_periods = 1
+      dimensions         = { FunctionName = module.processor.function_name }
+    }
+    throttles = {
+      description        = "The processor was throttled: raise its reserved concurrency or the account limit."
+      namespace          = "AWS/Lambda"
+      metric_name        = "Throttles"
+      statistic          = "Sum"
+      threshold          = var.throttles_alarm_threshold
+      evaluation_periods = 1
+      dimensions         = { FunctionName = module.processor.function_name }
+    }
+    failure-queue-depth = {
+      description        = "Records gave up after their retries or maximum age and wait in ${local.failure_queue_name}: inspect and redrive them."
+      namespace          = "AWS/SQS"
+      metric_name        = "ApproximateNumberOfMessagesVisible"
+      statistic          = "Maximum"
+      threshold          = var.failure_queue_alarm_threshold
+      evaluation_periods = 1
+      dimensions         = { QueueName = aws_sqs_queue.failure.name }
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
+
+  alarm_name          = "${local.name}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric_name
+  statistic           = each.value.statistic
+  dimensions          = each.value.dimensions
+  period              = var.alarm_period_seconds
+  evaluation_periods  = each.value.evaluation_periods
+  threshold           = each.value.threshold
+  comparison_operator = "GreaterThanThreshold"
+  # No data means no traffic (no invocations, empty queue): that is healthy.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = [aws_sns_topic.alarms.arn]
+  ok_actions         = [aws_sns_topic.alarms.arn]
+  tags               = local.tags
+}
+
+# ---------------------------------------------------------------------------
+# Dashboard
+# ---------------------------------------------------------------------------
+locals {
+  fn = module.processor.function_name
+
+  dashboard_widgets = [
+    {
+      title   = "Stream: incoming records and throttled writes"
+      metrics = [["AWS/Kinesis", "IncomingRecords", "StreamName", local.stream_name, { stat = "Sum" }], [".", "WriteProvisionedThroughputExceeded", ".", ".", { stat = "Sum", yAxis = "right" }]]
+    },
+    {
+      title   = "Processor: iterator age (ms)"
+      metrics = [["AWS/Lambda", "IteratorAge", "FunctionName", local.fn, { stat = "Maximum" }]]
+    },
+    {
+      title   = "Processor: invocations, errors, throttles"
+      metrics = [["AWS/Lambda", "Invocations", "FunctionName", local.fn, { stat = "Sum" }], [".", "Errors", ".", ".", { stat = "Sum" }], [".", "Throttles", ".", ".", { stat = "Sum" }]]
+    },
+    {
+      title   = "Processor: duration (ms)"
+      metrics = [["AWS/Lambda", "Duration", "FunctionName", local.fn, { stat = "p99" }], ["...", { stat = "Average" }]]
+    },
+    {
+      title   = "Failure queue: records given up on"
+      metrics = [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", aws_sqs_queue.failure.name, { stat = "Maximum" }]]
+    },
+  ]
+}
+
+resource "aws_cloudwatch_dashboard" "this" {
+  dashboard_name = local.dashboard_name
+  dashboard_body = jsonencode({
+    widgets = [
+      for i, w in local.dashboard_widgets : {
+        type   = "metric"
+        x      = (i % 2) * 12
+        y      = floor(i / 2) * 6
+        width  = 12
+        height = 6
+        properties = {
+          title   = w.title
+          region  = local.region
+          view    = "timeSeries"
+          stacked = false
+          period  = var.alarm_period_seconds
+          metrics = w.metrics
+        }
+      }
+    ]
+  })
+}

@@ -1,0 +1,441 @@
+# Offline tests of the stream-processing composite: plan only, mocked AWS provider
+# with realistic ARNs so the IAM policies render and can be checked.
+#   terraform init -backend=false && terraform test
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+      key_id = "11111111-2222-3333-4444-555555555555"
+    }
+  }
+  mock_resource "aws_kinesis_stream" {
+    defaults = { arn = "arn:aws:kinesis:eu-west-1:123456789012:stream/refarch-test-stream-events" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:eu-west-1:123456789012:refarch-test-stream-processor-failures"
+      url = "https://sqs.eu-west-1.amazonaws.com/123456789012/refarch-test-stream-processor-failures"
+    }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::refarch-test-stream-archive-123456789012-eu-west-1" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:refarch-test-stream-alarms" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/refarch-test-stream-processor-role" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/refarch-test-stream-processor" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn           = "arn:aws:lambda:eu-west-1:123456789012:function:refarch-test-stream-processor"
+      invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:refarch-test-stream-processor/invocations"
+      qualified_arn = "arn:aws:lambda:eu-west-1:123456789012:function:refarch-test-stream-processor:$LATEST"
+    }
+  }
+  mock_resource "aws_lambda_event_source_mapping" {
+    defaults = {
+      uuid = "a1b2c3d4-5678-90ab-cdef-111111111111"
+      arn  = "arn:aws:lambda:eu-west-1:123456789012:event-source-mapping:a1b2c3d4-5678-90ab-cdef-111111111111"
+    }
+  }
+}
+
+variables {
+  name_prefix             = "refarch-test"
+  processor_artifact_path = "tests/fixtures/stream_processor.zip"
+}
+
+run "processor_policy_is_least_privilege" {
+  command = plan
+
+  # Exactly these four statements, nothing else.
+  assert {
+    condition     = sort([for s in jsondecode(output.processor_policy_json).Statement : s.Sid]) == tolist(["ReadEventStream", "SendToFailureQueue", "UseStreamProcessingKey", "WriteArchiveAndQuarantine"])
+    error_message = "The processor must get exactly the stream-read, archive-write, failure-queue and key statements."
+  }
+
+  assert {
+    condition     = alltrue([for s in jsondecode(output.processor_policy_json).Statement : s.Effect == "Allow"])
+    error_message = "All processor statements are grants."
+  }
+
+  # No wildcard action and no wildcard resource anywhere in the caller policy (the
+  # only "*" the role has is X-Ray's, in the lambda_function module's base policy).
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(output.processor_policy_json).Statement : [
+        [for a in s.Action : a != "*" && !endswith(a, ":*")],
+        [for r in s.Resource : r != "*"],
+      ]
+    ]))
+    error_message = "The processor policy must not contain wildcard actions or resources."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.processor_policy_json).Statement : s.Resource if s.Sid == "WriteArchiveAndQuarantine"][0] == [
+      "arn:aws:s3:::refarch-test-stream-archive-123456789012-eu-west-1/archive/*",
+      "arn:aws:s3:::refarch-test-stream-archive-123456789012-eu-west-1/quarantine/*",
+    ]
+    error_message = "s3:PutObject must be granted only on the archive/ and quarantine/ prefixes of the archive bucket."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(output.processor_policy_json).Statement :
+      alltrue([for a in s.Action : startswith(a, "s3:") ? a == "s3:PutObject" && s.Sid == "WriteArchiveAndQuarantine" : true])
+    ])
+    error_message = "No S3 action but PutObject, and only in the archive statement."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(output.processor_policy_json).Statement :
+      s.Resource == ["arn:aws:kinesis:eu-west-1:123456789012:stream/refarch-test-stream-events"]
+      if anytrue([for a in s.Action : startswith(a, "kinesis:")])
+    ])
+    error_message = "Kinesis actions must be scoped to this stream only."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.processor_policy_json).Statement : s.Action if s.Sid == "ReadEventStream"][0] == [
+      "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards",
+    ]
+    error_message = "The stream statement must grant only what the Lambda poller needs."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.processor_policy_json).Statement : s.Resource if s.Sid == "SendToFailureQueue"][0] == [
+      "arn:aws:sqs:eu-west-1:123456789012:refarch-test-stream-processor-failures",
+    ]
+    error_message = "sqs:SendMessage must be scoped to the failure queue."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.processor_policy_json).Statement : s if s.Sid == "UseStreamProcessingKey"][0] == {
+      Sid      = "UseStreamProcessingKey"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      Resource = ["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"]
+      Condition = { StringEquals = { "kms:ViaService" = [
+        "kinesis.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com", "sqs.eu-west-1.amazonaws.com",
+      ] } }
+    }
+    error_message = "KMS use must be limited to this key, via Kinesis, S3 and SQS only."
+  }
+}
+
+run "event_source_mapping" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.this.function_response_types == toset(["ReportBatchItemFailures"])
+    error_message = "The mapping must always use ReportBatchItemFailures."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.this.destination_config[0].on_failure[0].destination_arn == aws_sqs_queue.failure.arn
+    error_message = "Exhausted records must go to the failure queue (on-failure destination)."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.this.event_source_arn == aws_kinesis_stream.this.arn && aws_lambda_event_source_mapping.this.function_name == output.processor_function_arn
+    error_message = "The mapping must connect this stream to the processor by ARN."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_event_source_mapping.this.batch_size == 100 &&
+      aws_lambda_event_source_mapping.this.maximum_batching_window_in_seconds == 5 &&
+      aws_lambda_event_source_mapping.this.parallelization_factor == 1 &&
+      aws_lambda_event_source_mapping.this.starting_position == "TRIM_HORIZON" &&
+      aws_lambda_event_source_mapping.this.bisect_batch_on_function_error == true &&
+      aws_lambda_event_source_mapping.this.maximum_retry_attempts == 3 &&
+      aws_lambda_event_source_mapping.this.maximum_record_age_in_seconds == 3600
+    )
+    error_message = "Mapping defaults changed unexpectedly."
+  }
+
+  assert {
+    condition     = length(aws_lambda_event_source_mapping.this.filter_criteria) == 0
+    error_message = "No filter criteria unless patterns are given."
+  }
+
+  assert {
+    condition     = output.event_source_mapping_uuid == "a1b2c3d4-5678-90ab-cdef-111111111111"
+    error_message = "The mapping UUID must be exported."
+  }
+}
+
+run "encryption_queue_alarms_and_stream_defaults" {
+  command = plan
+
+  assert {
+    condition     = aws_kms_key.this.enable_key_rotation && aws_kms_key.this.deletion_window_in_days == 30
+    error_message = "The key must rotate and default to the longest deletion window."
+  }
+
+  assert {
+    condition     = contains([for s in jsondecode(aws_kms_key.this.policy).Statement : s.Principal], { AWS = "arn:aws:iam::123456789012:root" })
+    error_message = "The key policy must keep the account able to administer the key."
+  }
+
+  assert {
+    condition     = aws_kinesis_stream.this.encryption_type == "KMS" && aws_kinesis_stream.this.kms_key_id == aws_kms_key.this.arn
+    error_message = "The stream must be encrypted with the module key."
+  }
+
+  assert {
+    condition     = aws_kinesis_stream.this.stream_mode_details[0].stream_mode == "ON_DEMAND" && aws_kinesis_stream.this.shard_count == null && aws_kinesis_stream.this.retention_period == 24
+    error_message = "Default stream: ON_DEMAND, no shard count, 24 h retention."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.failure.kms_master_key_id == aws_kms_key.this.arn && aws_sqs_queue.failure.message_retention_seconds == 1209600
+    error_message = "The failure queue must be KMS-encrypted and keep messages 14 days."
+  }
+
+  assert {
+    condition     = aws_sns_topic.alarms.kms_master_key_id == aws_kms_key.this.arn
+    error_message = "The alarm topic must be KMS-encrypted."
+  }
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.alarm_email) == 0
+    error_message = "No email subscription unless alarm_email is given."
+  }
+
+  assert {
+    condition     = keys(aws_cloudwatch_metric_alarm.this) == ["errors", "failure-queue-depth", "iterator-age", "throttles"]
+    error_message = "Alarms on iterator age, errors, throttles and failure-queue depth are required."
+  }
+
+  assert {
+    condition = alltrue([
+      for a in aws_cloudwatch_metric_alarm.this :
+      a.alarm_actions == toset([aws_sns_topic.alarms.arn]) && a.comparison_operator == "GreaterThanThreshold"
+    ])
+    error_message = "Every alarm must notify the alarm topic."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.this["iterator-age"].metric_name == "IteratorAge" &&
+      aws_cloudwatch_metric_alarm.this["iterator-age"].threshold == 60000 &&
+      aws_cloudwatch_metric_alarm.this["failure-queue-depth"].metric_name == "ApproximateNumberOfMessagesVisible" &&
+      aws_cloudwatch_metric_alarm.this["failure-queue-depth"].dimensions.QueueName == "refarch-test-stream-processor-failures" &&
+      aws_cloudwatch_metric_alarm.this["failure-queue-depth"].threshold == 0
+    )
+    error_message = "Alarm metrics or thresholds are wrong."
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 5
+    error_message = "The dashboard must render its widgets."
+  }
+
+  assert {
+    condition     = jsondecode(module.archive_bucket.policy_json).Statement[0].Sid == "DenyInsecureTransport"
+    error_message = "The archive bucket must deny non-TLS requests by default."
+  }
+
+  assert {
+    condition     = output.archive_bucket_name == "refarch-test-stream-archive-123456789012-eu-west-1"
+    error_message = "The archive bucket name must be derived from prefix, account and region."
+  }
+}
+
+run "custom_settings_pass_through" {
+  command = plan
+
+  variables {
+    stream_mode                        = "PROVISIONED"
+    shard_count                        = 3
+    stream_retention_hours             = 168
+    batch_size                         = 10000
+    maximum_batching_window_in_seconds = 300
+    parallelization_factor             = 10
+    starting_position                  = "LATEST"
+    bisect_batch_on_function_error     = false
+    maximum_retry_attempts             = -1
+    maximum_record_age_in_seconds      = -1
+    filter_patterns                    = ["{\"data\": {\"type\": [\"order\"]}}"]
+    alarm_email                        = "oncall@example.com"
+    archive_expiration_days            = 400
+    iterator_age_alarm_threshold_ms    = 5000
+  }
+
+  assert {
+    condition     = aws_kinesis_stream.this.shard_count == 3 && aws_kinesis_stream.this.stream_mode_details[0].stream_mode == "PROVISIONED" && aws_kinesis_stream.this.retention_period == 168
+    error_message = "PROVISIONED settings must be passed to the stream."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_event_source_mapping.this.batch_size == 10000 &&
+      aws_lambda_event_source_mapping.this.maximum_batching_window_in_seconds == 300 &&
+      aws_lambda_event_source_mapping.this.parallelization_factor == 10 &&
+      aws_lambda_event_source_mapping.this.starting_position == "LATEST" &&
+      aws_lambda_event_source_mapping.this.bisect_batch_on_function_error == false &&
+      aws_lambda_event_source_mapping.this.maximum_retry_attempts == -1 &&
+      aws_lambda_event_source_mapping.this.maximum_record_age_in_seconds == -1
+    )
+    error_message = "Mapping settings must be passed through."
+  }
+
+  assert {
+    condition     = [for f in aws_lambda_event_source_mapping.this.filter_criteria[0].filter : f.pattern] == ["{\"data\": {\"type\": [\"order\"]}}"]
+    error_message = "Filter patterns must become filter criteria."
+  }
+
+  assert {
+    condition     = aws_sns_topic_subscription.alarm_email[0].protocol == "email" && aws_sns_topic_subscription.alarm_email[0].endpoint == "oncall@example.com"
+    error_message = "alarm_email must subscribe to the alarm topic."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["iterator-age"].threshold == 5000
+    error_message = "Alarm thresholds must come from variables."
+  }
+}
+
+run "rejects_batch_size_too_large" {
+  command = plan
+  variables {
+    batch_size = 10001
+  }
+  expect_failures = [var.batch_size]
+}
+
+run "rejects_batch_size_zero" {
+  command = plan
+  variables {
+    batch_size = 0
+  }
+  expect_failures = [var.batch_size]
+}
+
+run "rejects_shard_count_with_on_demand" {
+  command = plan
+  variables {
+    stream_mode = "ON_DEMAND"
+    shard_count = 2
+  }
+  expect_failures = [var.shard_count]
+}
+
+run "rejects_provisioned_without_shard_count" {
+  command = plan
+  variables {
+    stream_mode = "PROVISIONED"
+  }
+  expect_failures = [var.shard_count]
+}
+
+run "rejects_retention_below_24_hours" {
+  command = plan
+  variables {
+    stream_retention_hours = 23
+  }
+  expect_failures = [var.stream_retention_hours]
+}
+
+run "rejects_bad_log_retention" {
+  command = plan
+  variables {
+    log_retention_days = 10
+  }
+  expect_failures = [var.log_retention_days]
+}
+
+run "rejects_record_age_between_0_and_60" {
+  command = plan
+  variables {
+    maximum_record_age_in_seconds = 30
+  }
+  expect_failures = [var.maximum_record_age_in_seconds]
+}
+
+run "rejects_parallelization_factor_above_10" {
+  command = plan
+  variables {
+    parallelization_factor = 11
+  }
+  expect_failures = [var.parallelization_factor]
+}
+
+run "rejects_batching_window_above_300" {
+  command = plan
+  variables {
+    maximum_batching_window_in_seconds = 301
+  }
+  expect_failures = [var.maximum_batching_window_in_seconds]
+}
+
+run "rejects_invalid_name_prefix" {
+  command = plan
+  variables {
+    name_prefix = "RefArch_Dev"
+  }
+  expect_failures = [var.name_prefix]
+}
+
+run "rejects_name_prefix_too_long_for_bucket_names" {
+  command = plan
+  variables {
+    name_prefix = "refarch-integration-x"
+  }
+  expect_failures = [var.name_prefix]
+}
+
+run "rejects_non_json_filter_pattern" {
+  command = plan
+  variables {
+    filter_patterns = ["type = order"]
+  }
+  expect_failures = [var.filter_patterns]
+}
+
+run "rejects_glacier_too_soon_after_ia" {
+  command = plan
+  variables {
+    archive_transition_to_standard_ia_days = 30
+    archive_transition_to_glacier_ir_days  = 45
+  }
+  expect_failures = [var.archive_transition_to_glacier_ir_days]
+}
+
+run "accepts_glacier_without_ia" {
+  command = plan
+  variables {
+    archive_transition_to_standard_ia_days = null
+    archive_transition_to_glacier_ir_days  = 1
+  }
+  assert {
+    condition     = output.archive_bucket_name != ""
+    error_message = "GLACIER_IR alone must be accepted."
+  }
+}
+
+run "rejects_bad_log_level" {
+  command = plan
+  variables {
+    log_level = "VERBOSE"
+  }
+  expect_failures = [var.log_level]
+}
