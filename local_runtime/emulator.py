@@ -27,7 +27,7 @@ EMULATOR_CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "testing",  # fixed emulator credential, not a secret
     "AWS_SESSION_TOKEN": "testing",  # fixed emulator credential, not a secret
 }
-DEFAULT_REGION = "eu-west-1"
+DEFAULT_REGION = "us-east-1"
 _START_ATTEMPTS = 5
 _READY_TIMEOUT_SECONDS = 30.0
 
@@ -53,6 +53,8 @@ class Emulator:
             "AWS_ENDPOINT_URL": self.endpoint_url,
             "AWS_REGION": region,
             "AWS_DEFAULT_REGION": region,
+            # The local environment's provider region comes from the same value.
+            "TF_VAR_aws_region": region,
             **EMULATOR_CREDENTIALS,
         }
 

@@ -1,0 +1,55 @@
+"""The end of `make up`: show records flowing producer -> Kinesis -> Lambda -> S3.
+
+Uses the same producer and archive reader a user would, against the freshly applied
+local environment, and waits (with a deadline, never a blind sleep) until every record
+it sent is either archived or quarantined.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import boto3
+
+from clients.archive import iter_archived, iter_quarantined, summarize
+from clients.producer import Producer, build_sample
+
+DEADLINE_SECONDS = 180.0
+
+
+class DemoError(RuntimeError):
+    """The records did not all arrive: the stack is up but not working."""
+
+
+def run_demo(outputs: dict[str, Any], count: int) -> None:
+    session = boto3.session.Session()
+    kinesis, s3 = session.client("kinesis"), session.client("s3")
+    bucket = outputs["archive_bucket_name"]
+
+    sample = build_sample(count, poison_fraction=0.02, seed=int(time.time()))
+    summary = Producer(kinesis, outputs["stream_name"]).put(sample.items)
+    print("    producer: " + summary.format_text().replace("\n", "\n    producer: "))
+    summary.raise_for_failures()
+
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while True:
+        archive = summarize(s3, bucket)
+        arrived = archive.archived_records + archive.quarantined_records
+        print(f"    archive:  {archive.format_text()}", flush=True)
+        if arrived >= count:
+            break
+        if time.monotonic() > deadline:
+            raise DemoError(
+                f"only {arrived} of {count} records arrived within {DEADLINE_SECONDS:.0f}s; "
+                "see .local/runtime.log and .local/runtime/logs/"
+            )
+        time.sleep(2)
+
+    key, record = next(iter_archived(s3, bucket))
+    print(f"    e.g. s3://{bucket}/{key}:\n      {json.dumps(record, sort_keys=True)[:300]}")
+    quarantined = next(iter_quarantined(s3, bucket), None)
+    if quarantined:
+        key, entry = quarantined
+        print(f"    e.g. s3://{bucket}/{key}: reason={entry['reason']} ({entry['detail'][:120]})")

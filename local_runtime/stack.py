@@ -1,0 +1,229 @@
+"""`make up` / `make down`: the whole system on the embedded emulator.
+
+up:   start the emulator, apply infra/environments/local to it, start the local
+      runtime, prove it works with a short demo, print the outputs and what to try.
+down: stop what `up` started, by the PIDs it recorded, and remove its state.
+
+Everything `up` creates lives under .local/ (PIDs, ports, Terraform state, logs),
+so `down` leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from local_runtime import emulator
+
+ROOT = Path(__file__).resolve().parents[1]
+STATE_DIR = ROOT / ".local"
+STACK_FILE = STATE_DIR / "stack.json"
+ENV_FILE = STATE_DIR / "env.sh"
+LOCAL_ENVIRONMENT = ROOT / "infra" / "environments" / "local"
+TF_STATE = STATE_DIR / "terraform.tfstate"
+RUNTIME_LIBS = ROOT / ".build" / "lambda-runtime-libs"
+HOST_ARTIFACTS = ROOT / "dist" / "host"
+
+
+@dataclass(frozen=True)
+class Stack:
+    emulator_pid: int
+    emulator_port: int
+    runtime_pid: int
+    region: str
+
+    @property
+    def endpoint_url(self) -> str:
+        return emulator.Emulator(self.emulator_pid, self.emulator_port).endpoint_url
+
+    def environment(self) -> dict[str, str]:
+        return emulator.Emulator(self.emulator_pid, self.emulator_port).client_environment(
+            self.region
+        )
+
+
+def _step(message: str) -> Callable[[str], None]:
+    started = time.monotonic()
+    print(f"==> {message}", flush=True)
+    return lambda done: print(f"    {done} ({time.monotonic() - started:.1f}s)", flush=True)
+
+
+def terraform(args: list[str], env: dict[str, str], capture: bool = False) -> str:
+    """Run terraform in the local environment; its own output shows on failure."""
+    binary = shutil.which(os.environ.get("TF", "terraform"))
+    if binary is None:
+        raise SystemExit("terraform is not on PATH: install Terraform >= 1.9 (see README)")
+    result = subprocess.run(  # noqa: S603 - fixed terraform sub-commands
+        [binary, f"-chdir={LOCAL_ENVIRONMENT}", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"terraform {args[0]} failed (exit {result.returncode})")
+    return result.stdout if capture else ""
+
+
+def outputs(env: dict[str, str]) -> dict[str, Any]:
+    raw = json.loads(terraform(["output", "-json", f"-state={TF_STATE}"], env, capture=True))
+    return {name: value["value"] for name, value in raw.items()}
+
+
+def _running(stack: Stack) -> bool:
+    return all(_is_ours(pid) for pid in (stack.emulator_pid, stack.runtime_pid))
+
+
+def _is_ours(pid: int) -> bool:
+    """True when `pid` is alive and is one of the processes `up` starts."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"moto.server" in cmdline or b"local_runtime" in cmdline
+
+
+def load_stack() -> Stack | None:
+    if not STACK_FILE.is_file():
+        return None
+    return Stack(**json.loads(STACK_FILE.read_text(encoding="utf-8")))
+
+
+def up(region: str, demo_events: int) -> None:
+    existing = load_stack()
+    if existing and _running(existing):
+        print(f"The local stack is already up at {existing.endpoint_url} (`make down` stops it).")
+        _print_next_steps(existing, outputs(existing.environment()))
+        return
+    if existing:
+        down(quiet=True)  # a stale record from a crashed run: clean it up first
+    for required, hint in ((HOST_ARTIFACTS, "make build"), (RUNTIME_LIBS, "make runtime-libs")):
+        if not required.is_dir():
+            raise SystemExit(f"{required} is missing: run `{hint}` (or plain `make up`)")
+    STATE_DIR.mkdir(exist_ok=True)
+
+    done = _step("Starting the AWS emulator (moto server) on a free loopback port")
+    started = emulator.start(STATE_DIR / "emulator.log")
+    env = started.client_environment(region)
+    done(f"listening at {started.endpoint_url}, pid {started.pid}")
+    stack = Stack(started.pid, started.port, runtime_pid=0, region=region)
+    STACK_FILE.write_text(json.dumps(asdict(stack)), encoding="utf-8")
+
+    try:
+        done = _step("Applying infra/environments/local to the emulator (terraform)")
+        terraform(["init", "-input=false", "-no-color"], env)
+        terraform(
+            ["apply", "-input=false", "-no-color", "-auto-approve", f"-state={TF_STATE}"], env
+        )
+        stack_outputs = outputs(env)
+        done(f"{len(stack_outputs)} outputs")
+
+        done = _step("Starting the local runtime (runs the built artifacts for the emulator)")
+        stack = Stack(started.pid, started.port, _start_runtime(env), region)
+        STACK_FILE.write_text(json.dumps(asdict(stack)), encoding="utf-8")
+        ENV_FILE.write_text(
+            "".join(f"export {k}={v}\n" for k, v in sorted(env.items())), encoding="utf-8"
+        )
+        done(f"pid {stack.runtime_pid}, logs in .local/runtime/logs/")
+
+        from local_runtime.demo import run_demo  # noqa: PLC0415 - only `up` needs the clients
+
+        done = _step(f"Demo: {demo_events} events through the producer into the stream")
+        run_demo(stack_outputs, demo_events)
+        done("records flowed from the producer to the archive")
+    except BaseException:
+        print("The stack did not come up; stopping what was started.", file=sys.stderr)
+        down(quiet=True)
+        raise
+    _print_next_steps(stack, stack_outputs)
+
+
+def _start_runtime(env: dict[str, str]) -> int:
+    log = open(STATE_DIR / "runtime.log", "ab")  # noqa: SIM115 - handed to the child
+    with log:
+        process = subprocess.Popen(  # noqa: S603 - our interpreter and our module
+            [
+                sys.executable,
+                "-m",
+                "local_runtime",
+                "serve",
+                "--artifacts-dir",
+                str(HOST_ARTIFACTS),
+                "--state-dir",
+                str(STATE_DIR / "runtime"),
+                "--runtime-libs",
+                str(RUNTIME_LIBS),
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return process.pid
+
+
+def _print_next_steps(stack: Stack, stack_outputs: dict[str, Any]) -> None:
+    print("\nOutputs of infra/environments/local:")
+    for name, value in sorted(stack_outputs.items()):
+        print(f"  {name} = {json.dumps(value)}")
+    stream = stack_outputs.get("stream_name", "<stream_name>")
+    bucket = stack_outputs.get("archive_bucket_name", "<archive_bucket_name>")
+    print(
+        f"""
+What to try next (the emulator is at {stack.endpoint_url}):
+  source .local/env.sh                      # point boto3 and Terraform at the emulator
+  .venv/bin/python -m clients.producer --stream {stream} --count 1000
+  .venv/bin/python -m clients.archive --bucket {bucket}
+  cat .local/runtime/status.json            # per-shard checkpoints and counters
+  tail -f .local/runtime/logs/*.log         # the functions' logs
+  make down                                 # stop everything and remove .local/
+"""
+    )
+
+
+def down(quiet: bool = False) -> None:
+    stack = load_stack()
+    if stack is None:
+        if not quiet:
+            print("Nothing to stop: `make up` has not been run (or `make down` already was).")
+        shutil.rmtree(STATE_DIR, ignore_errors=True)
+        return
+    for name, pid in (("local runtime", stack.runtime_pid), ("emulator", stack.emulator_pid)):
+        if pid and _is_ours(pid):
+            emulator.stop_pid(pid)
+            if not quiet:
+                print(f"Stopped the {name} (pid {pid}).")
+    # The emulator kept every resource in memory: its Terraform state died with it.
+    shutil.rmtree(STATE_DIR, ignore_errors=True)
+    if not quiet:
+        print("Removed .local/ (state, logs, PIDs).")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local_runtime.stack", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    start = sub.add_parser("up", help="bring the whole system up on the emulator")
+    start.add_argument("--region", default=emulator.DEFAULT_REGION)
+    start.add_argument("--demo-events", type=int, default=500)
+    sub.add_parser("down", help="stop what `up` started and remove .local/")
+    args = parser.parse_args(argv)
+    if args.command == "up":
+        up(args.region, args.demo_events)
+    else:
+        down()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

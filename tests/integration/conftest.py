@@ -1,0 +1,104 @@
+"""Integration fixtures: a fresh emulator, infra/environments/local applied to it by
+pytest-terraform, and the local runtime serving what was deployed.
+
+pytest-terraform takes variables only from TF_VAR_* and the endpoint from
+AWS_ENDPOINT_URL, so the emulator fixture exports both before the `local` fixture
+applies. Teardown runs in reverse: runtime stopped, `terraform destroy`, emulator
+stopped by its PID.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from local_runtime import emulator
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNTIME_LIBS = ROOT / ".build" / "lambda-runtime-libs"
+HOST_ARTIFACTS = ROOT / "dist" / "host"
+TF_CLI_CONFIG = ROOT / ".terraform.d" / "terraformrc"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def emulator_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A fresh emulator for the session, with the process environment pointing at it."""
+    for required, hint in (
+        (HOST_ARTIFACTS, "make build"),
+        (RUNTIME_LIBS, "make runtime-libs"),
+        (TF_CLI_CONFIG, "make tfrc"),
+    ):
+        if not required.exists():
+            pytest.fail(f"{required} is missing: run `{hint}` (make test does)")
+    log = tmp_path_factory.mktemp("emulator") / "emulator.log"
+    with emulator.running(log) as running:
+        env = {**running.client_environment(), "TF_CLI_CONFIG_FILE": str(TF_CLI_CONFIG)}
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            yield env
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def outputs(local: Any) -> dict[str, Any]:
+    """The applied environment's outputs, as `terraform output` gives them.
+
+    `local` is pytest-terraform's fixture, declared in the test modules: the plugin
+    cannot declare it here, because a conftest named on the command line loads before
+    the plugin is configured.
+    """
+    return {name: value["value"] for name, value in local.outputs.items()}
+
+
+@pytest.fixture(scope="session")
+def runtime(local: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The local runtime serving the applied environment; yields its state directory."""
+    state_dir = tmp_path_factory.mktemp("runtime")
+    with (state_dir / "runtime.log").open("ab") as log:
+        process = subprocess.Popen(  # noqa: S603 - our interpreter and module
+            [
+                sys.executable,
+                "-m",
+                "local_runtime",
+                "serve",
+                "--artifacts-dir",
+                str(HOST_ARTIFACTS),
+                "--state-dir",
+                str(state_dir),
+                "--runtime-libs",
+                str(RUNTIME_LIBS),
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield state_dir
+    finally:
+        emulator.stop_pid(process.pid)
+
+
+@pytest.fixture(scope="session")
+def aws_clients(emulator_environment: dict[str, str]) -> dict[str, Any]:
+    session = boto3.session.Session()
+    return {name: session.client(name) for name in ("s3", "kinesis", "sqs", "lambda")}
