@@ -129,9 +129,9 @@ variable "processor_layers" {
 }
 
 variable "max_record_bytes" {
-  description = "Largest decoded record (bytes) the processor accepts; bigger ones are quarantined, not retried. Passed as MAX_RECORD_BYTES."
+  description = "Largest decoded record (bytes) the processor accepts; bigger ones are quarantined, not retried. Passed as MAX_RECORD_BYTES; the default matches the processor's documented 256 KiB (functions/stream_processor/README.md)."
   type        = number
-  default     = 1048576
+  default     = 262144
 
   validation {
     condition     = var.max_record_bytes >= 1 && var.max_record_bytes <= 10485760 && floor(var.max_record_bytes) == var.max_record_bytes
