@@ -115,6 +115,7 @@ def up(region: str, demo_events: int) -> None:
     done = _step("Starting the AWS emulator (moto server) on a free loopback port")
     started = emulator.start(STATE_DIR / "emulator.log")
     env = started.client_environment(region)
+    os.environ.update(env)  # the demo's clients in this process talk to the emulator too
     done(f"listening at {started.endpoint_url}, pid {started.pid}")
     stack = Stack(started.pid, started.port, runtime_pid=0, region=region)
     STACK_FILE.write_text(json.dumps(asdict(stack)), encoding="utf-8")
