@@ -161,9 +161,11 @@ bench: build runtime-libs ## Stream processor throughput, cold starts, zip sizes
 ENV_DIR = infra/environments/$(ENV)
 
 .PHONY: plan apply
+# The S3 backend is configured per organisation in backend.hcl (see backend.hcl.example).
 plan: build-lambda tfrc ## terraform plan for ENV=dev|staging|prod (needs AWS credentials)
-	$(TF) -chdir=$(ENV_DIR) init -input=false
-	$(TF) -chdir=$(ENV_DIR) plan -input=false -out=tfplan
+	@test -f $(ENV_DIR)/backend.hcl || { echo "$(ENV_DIR)/backend.hcl is missing: copy backend.hcl.example and set your state bucket"; exit 1; }
+	$(TF) -chdir=$(ENV_DIR) init -input=false -backend-config=backend.hcl
+	$(TF) -chdir=$(ENV_DIR) plan -input=false -var=lambda_architecture=$(LAMBDA_ARCH) -out=tfplan
 
 apply: tfrc ## terraform apply of the plan saved by `make plan ENV=...`
 	$(TF) -chdir=$(ENV_DIR) apply -input=false tfplan
