@@ -18,6 +18,8 @@ from typing import Any
 
 import boto3
 import pytest
+from py.path import local as local_path
+from pytest_terraform import tf as pytest_terraform_tf
 
 from local_runtime import emulator
 
@@ -59,13 +61,31 @@ def emulator_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
 
 
 @pytest.fixture(scope="session")
-def outputs(local: Any) -> dict[str, Any]:
-    """The applied environment's outputs, as `terraform output` gives them.
+def local(request: pytest.FixtureRequest, emulator_environment: dict[str, str]) -> Any:
+    """infra/environments/local applied to the emulator by pytest-terraform, destroyed at
+    the end of the session.
 
-    `local` is pytest-terraform's fixture, declared in the test modules: the plugin
-    cannot declare it here, because a conftest named on the command line loads before
-    the plugin is configured.
+    The plugin's `terraform("local")` decorator cannot be used here: it reads plugin
+    settings when it is called, and a conftest named on the command line is imported
+    before the plugin is configured. So the same fixture object the decorator would
+    register is built when the fixture is first requested, once configuration is done.
     """
+    fixture = pytest_terraform_tf.TerraformFixture(
+        pytest_terraform_tf.LazyTfBin,
+        pytest_terraform_tf.LazyPluginCacheDir,
+        "session",
+        "local",
+        local_path(Path(__file__).parent),
+        replay=False,
+        teardown=None,
+        pytest_config=request.config,
+    )
+    return fixture(request, request.getfixturevalue("tmpdir_factory"), "master")
+
+
+@pytest.fixture(scope="session")
+def outputs(local: Any) -> dict[str, Any]:
+    """The applied environment's outputs, as `terraform output` gives them."""
     return {name: value["value"] for name, value in local.outputs.items()}
 
 

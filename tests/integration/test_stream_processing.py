@@ -17,16 +17,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ReadTimeoutError
-from pytest_terraform import terraform
 
 from clients.archive import iter_archived, iter_quarantined, summarize
 from clients.producer import PoisonKind, Producer, RetryPolicy, build_sample
 from local_runtime.runtime import DISCOVERY_INTERVAL_SECONDS
 from tests.integration.support import runtime_status, wait_until
-
-# pytest-terraform applies infra/environments/local (found through --tf-mod-dir) once per
-# session and destroys it at the end; the emulator fixture has set AWS_ENDPOINT_URL.
-terraform("local", scope="session")
 
 KPL_MAGIC = b"\xf3\x89\x9a\xc2"
 EXPECTED_REASON = {
