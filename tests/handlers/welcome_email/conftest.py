@@ -1,0 +1,102 @@
+"""Fixtures for the welcome-email handler tests: moto SES and DynamoDB, env, handler."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+from welcome_email_events import (
+    IDEMPOTENCY_TABLE,
+    REGION,
+    SENDER_EMAIL,
+    SITE_URL,
+    SUBSCRIBERS_TABLE,
+    import_handler_fresh,
+    lambda_record_from_stream,
+)
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    with mock_aws():
+        # The idempotency table as the module declares it: key `id`, TTL on `expiration`.
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        dynamodb.create_table(
+            TableName=IDEMPOTENCY_TABLE,
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        dynamodb.update_time_to_live(
+            TableName=IDEMPOTENCY_TABLE,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiration"},
+        )
+        yield
+
+
+@pytest.fixture
+def verified_sender(aws: None) -> None:
+    boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER_EMAIL)
+
+
+@pytest.fixture
+def handler_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SENDER_EMAIL", SENDER_EMAIL)
+    monkeypatch.setenv("IDEMPOTENCY_TABLE", IDEMPOTENCY_TABLE)
+    monkeypatch.setenv("SITE_URL", SITE_URL)
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "welcome-email")
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "welcome-email")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "WebApp")
+    monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "INFO")
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+
+
+@pytest.fixture
+def handler(aws: None, verified_sender: None, handler_environment: None) -> ModuleType:
+    return import_handler_fresh()
+
+
+@pytest.fixture
+def sent_messages(aws: None) -> Callable[[], list[Any]]:
+    """The messages moto's SES accepted, in order (moto's documented internal API)."""
+    return lambda: list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
+
+
+@pytest.fixture
+def subscribe(aws: None) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Put an item into a real (moto) subscribers table and return its stream record."""
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    table = dynamodb.create_table(
+        TableName=SUBSCRIBERS_TABLE,
+        KeySchema=[{"AttributeName": "owner_sub", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "owner_sub", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )
+    stream_arn = table["TableDescription"]["LatestStreamArn"]
+    streams = boto3.client("dynamodbstreams", region_name=REGION)
+
+    def put(item: dict[str, Any]) -> dict[str, Any]:
+        dynamodb.put_item(TableName=SUBSCRIBERS_TABLE, Item=item)
+        shard_id = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0][
+            "ShardId"
+        ]
+        iterator = streams.get_shard_iterator(
+            StreamArn=stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        last = streams.get_records(ShardIterator=iterator)["Records"][-1]
+        return lambda_record_from_stream(last, stream_arn)
+
+    return put
