@@ -14,7 +14,7 @@ from pathlib import Path
 from benchmarks import REPO_ROOT
 from benchmarks.report import Section, format_table, write_json
 
-BENCHMARKS = ("throughput", "cold_start", "sizes", "build")
+BENCHMARKS = ("throughput", "cold_start", "sizes", "build", "thumbnailer")
 DEFAULT_OUTPUT = REPO_ROOT / ".benchmarks" / "latest.json"
 
 
@@ -69,7 +69,18 @@ def _runners(args: argparse.Namespace) -> dict[str, Callable[[], Section]]:
 
         return build.run(args.repeat)
 
-    return {"throughput": throughput, "cold_start": cold_start, "sizes": sizes, "build": build}
+    def thumbnailer() -> Section:
+        from benchmarks import thumbnailer
+
+        return thumbnailer.run(args.repeat)
+
+    return {
+        "throughput": throughput,
+        "cold_start": cold_start,
+        "sizes": sizes,
+        "build": build,
+        "thumbnailer": thumbnailer,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,8 +5,8 @@ start `python -I -S` with the code and the runtime libraries on sys.path, import
 handler module. `local_runtime.worker.FunctionWorker` does all of that; this module only
 starts and stops it. Two figures per start:
 - init ms: the import of the handler module, timed by the worker itself (`last_init_ms`);
-- start ms: spawn to first reply, timed here: interpreter start + init + one invoke
-  with an empty batch (`{"Records": []}`, which makes no AWS call).
+- start ms: spawn to ready, timed here: interpreter start + init, with no invoke (so
+  every handler is measured alike, whatever event shape it expects).
 The floor is a zip whose handler only does `import boto3; boto3.client("s3")`.
 """
 
@@ -33,15 +33,28 @@ RUNTIME_LIBS = REPO_ROOT / ".build" / "lambda-runtime-libs"
 # Nothing listens on port 9 (discard): any AWS call made during init would fail it,
 # so a successful start shows that init creates clients without calling them.
 UNREACHABLE_ENDPOINT = "http://127.0.0.1:9"
-EMPTY_BATCH: dict[str, list[object]] = {"Records": []}
 # What each function's Terraform module sets and its init reads (modules/*/main.tf).
 FUNCTION_ENVIRONMENT: dict[str, dict[str, str]] = {
-    "stream_processor": {
-        "ARCHIVE_BUCKET": "bench-archive",
-        "POWERTOOLS_SERVICE_NAME": "stream-processor",
-        "POWERTOOLS_METRICS_NAMESPACE": "Bench",
-        "POWERTOOLS_LOG_LEVEL": "INFO",
+    "stream_processor": {"ARCHIVE_BUCKET": "bench-archive"},
+    "thumbnailer": {"THUMBNAIL_BUCKET": "bench-thumbnails"},
+    "welcome_email": {
+        "SENDER_EMAIL": "bench@example.com",
+        "IDEMPOTENCY_TABLE": "bench-idempotency",
+        "SITE_URL": "https://example.com",
     },
+    "web_api": {
+        "ITEMS_TABLE": "bench-items",
+        "SUBSCRIBERS_TABLE": "bench-subscribers",
+        "UPLOADS_BUCKET": "bench-uploads",
+        "THUMBNAILS_BUCKET": "bench-thumbnails",
+        "ALLOWED_ORIGIN": "https://example.com",
+    },
+}
+# Powertools settings every handler reads, as Terraform sets them.
+POWERTOOLS_ENVIRONMENT = {
+    "POWERTOOLS_SERVICE_NAME": "bench",
+    "POWERTOOLS_METRICS_NAMESPACE": "Bench",
+    "POWERTOOLS_LOG_LEVEL": "INFO",
 }
 FLOOR_NAME = "floor_boto3_client"
 FLOOR_HANDLER = f"{FLOOR_NAME}.lambda_handler"
@@ -90,7 +103,7 @@ def _worker(name: str, handler: str, artifact: Path, code_root: Path) -> Functio
         runtime="python3.12",
         timeout_seconds=30,
         memory_mb=1024,
-        environment=FUNCTION_ENVIRONMENT.get(name, {}),
+        environment={**POWERTOOLS_ENVIRONMENT, **FUNCTION_ENVIRONMENT.get(name, {})},
         code_sha256=code_sha256(artifact),
         log_group_name=f"/aws/lambda/{name}",
     )
@@ -120,7 +133,7 @@ def cold_starts(
     workers: Mapping[str, FunctionWorker], repeat: int, *, no_bytecode: Collection[str] = ()
 ) -> dict[str, ColdStarts]:
     """`repeat` cold starts of each worker (after one discarded), taken in turns: stop
-    the worker, invoke it, keep its init time and the spawn-to-reply time. Workers named
+    the worker, start it cold, keep its init time and the spawn-to-ready time. Workers named
     in `no_bytecode` lose their code's __pycache__ before each start."""
     init_samples: dict[str, list[float]] = {name: [] for name in workers}
 
@@ -128,14 +141,12 @@ def cold_starts(
         worker = workers[name]
         worker.stop()
         if name in no_bytecode:
-            _remove_bytecode(Path(worker.environment()["LAMBDA_TASK_ROOT"]))
+            _remove_bytecode(worker.code_dir)
         started = time.perf_counter()
-        result = worker.invoke(EMPTY_BATCH)
+        init_ms = worker.start()
         elapsed_ms = (time.perf_counter() - started) * 1000
         worker.stop()
-        if result.failed or worker.last_init_ms is None:
-            raise RuntimeError(f"{name}: cold start failed: {result}")
-        init_samples[name].append(worker.last_init_ms)
+        init_samples[name].append(init_ms)
         return elapsed_ms
 
     try:
@@ -198,8 +209,8 @@ def run(repeat: int, dist: Path = DIST) -> Section:
             "start_vs_floor": start_ratio,
         }
     section.notes += [
-        "init: handler module import timed inside the worker; start: spawn to the reply"
-        " of a first invoke with an empty batch (interpreter start + init + invoke).",
+        "init: handler module import timed inside the worker; start: spawn to ready"
+        " (interpreter start + init, no invoke).",
         f"floor: a handler that only does `import boto3; boto3.client('s3')`;"
         f" AWS_ENDPOINT_URL={UNREACHABLE_ENDPOINT}, so init makes no AWS call.",
         f"{NO_BYTECODE_SUFFIX}: the code's __pycache__ removed before each start. The zips"
