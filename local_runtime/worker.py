@@ -114,6 +114,21 @@ class FunctionWorker:
         self.last_init_ms = float(ready["init_ms"])
         return process
 
+    @property
+    def code_dir(self) -> Path:
+        return self._code_dir
+
+    def start(self) -> float:
+        """Cold-start a fresh worker now, without invoking it; returns its init time (ms).
+
+        Raises WorkerInitError when the artifact cannot be imported.
+        """
+        with self._lock:
+            if self._process is not None:
+                self._kill(self._process)
+            self._process = self._start()
+            return float(self.last_init_ms or 0.0)
+
     def invoke(self, event: Any) -> InvocationResult:
         """Invoke the function once with `event`, honouring its configured timeout."""
         with self._lock:
