@@ -32,6 +32,16 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="directory of libraries the Lambda runtime provides (boto3); repeatable",
     )
+    serve.add_argument(
+        "--gateway-port",
+        type=int,
+        default=0,
+        help="port of the local API Gateway and site (default 0: a free port, "
+        "written to status.json as gateway_url)",
+    )
+    serve.add_argument(
+        "--site-bucket", help="bucket whose objects are served at /site/ (the web app's site)"
+    )
     args = parser.parse_args(argv)
     if not args.endpoint_url:
         parser.error("no emulator: pass --endpoint-url or set AWS_ENDPOINT_URL")
@@ -47,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             artifacts_dir=args.artifacts_dir.resolve(),
             state_dir=args.state_dir.resolve(),
             runtime_libs=tuple(p.resolve() for p in args.runtime_libs),
+            gateway_port=args.gateway_port,
+            site_bucket=args.site_bucket,
         )
     )
     signal.signal(signal.SIGTERM, lambda *_: runtime.stop())

@@ -28,6 +28,8 @@ EMULATOR_CREDENTIALS = {
     "AWS_SESSION_TOKEN": "testing",  # fixed emulator credential, not a secret
 }
 DEFAULT_REGION = "us-east-1"
+# moto's server with its own function invocations switched off (see the script).
+SERVER_SCRIPT = Path(__file__).with_name("moto_server.py")
 _START_ATTEMPTS = 5
 _READY_TIMEOUT_SECONDS = 30.0
 
@@ -80,7 +82,8 @@ def _is_ready(port: int) -> bool:
 def start(log_path: Path | None = None) -> Emulator:
     """Start moto server on a free loopback port and wait until it answers.
 
-    AWS managed policies are loaded so roles can attach them as on AWS.
+    AWS managed policies are loaded so roles can attach them as on AWS. Only the
+    local runtime runs functions: moto's own attempts are switched off.
     """
     env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
     for _ in range(_START_ATTEMPTS):
@@ -88,7 +91,7 @@ def start(log_path: Path | None = None) -> Emulator:
         log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
         try:
             process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)],
+                [sys.executable, str(SERVER_SCRIPT), "-H", LOOPBACK, "-p", str(port)],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=env,

@@ -1,4 +1,4 @@
-"""Event source mapping semantics for stream sources (Kinesis now, DynamoDB streams next).
+"""Event source mapping semantics for stream sources (Kinesis, DynamoDB streams).
 
 Lambda's poller, as AWS documents it, run against the emulator per shard:
 - a batch closes at BatchSize records, at MaximumBatchingWindowInSeconds after its
@@ -388,13 +388,13 @@ class ShardPoller:
                 "functionError": (result.error_kind or "") if result else "",
             },
             "version": "1.0",
-            "timestamp": _iso(time.time()),
+            "timestamp": iso_timestamp(time.time()),
             self.source.batch_info_key: {
                 "shardId": self.shard_id,
                 "startSequenceNumber": records[0].sequence_number,
                 "endSequenceNumber": records[-1].sequence_number,
-                "approximateArrivalOfFirstRecord": _iso(records[0].arrival_epoch_seconds),
-                "approximateArrivalOfLastRecord": _iso(records[-1].arrival_epoch_seconds),
+                "approximateArrivalOfFirstRecord": iso_timestamp(records[0].arrival_epoch_seconds),
+                "approximateArrivalOfLastRecord": iso_timestamp(records[-1].arrival_epoch_seconds),
                 "batchSize": len(records),
                 "streamArn": self.source.source_arn,
             },
@@ -409,7 +409,7 @@ def _payload_bytes(records: list[StreamRecord]) -> int:
     return sum(r.payload_bytes for r in records)
 
 
-def _iso(epoch_seconds: float) -> str:
+def iso_timestamp(epoch_seconds: float) -> str:
     return (
         datetime.fromtimestamp(epoch_seconds, UTC)
         .isoformat(timespec="milliseconds")

@@ -6,8 +6,9 @@ code), matches each function to its built artifact by CodeSha256, and delivers t
 events the mappings describe to the artifact running in a worker process. A wiring
 mistake in Terraform therefore shows up as a failing local test.
 
-Event sources plug in as pollers keyed by mapping; Kinesis is wired here, and the
-same ShardPoller serves DynamoDB streams through another StreamSource.
+Stream sources (Kinesis, DynamoDB streams) are served by one ShardPoller per
+mapping and shard; S3 bucket notifications become async invocations; REST APIs and
+the static site are served on one local HTTP port (see the modules named below).
 """
 
 from __future__ import annotations
@@ -22,12 +23,20 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError
 
+from local_runtime.api_gateway import ApiGateway, read_rest_apis
+from local_runtime.async_invocations import AsyncConfig, AsyncInvoker
 from local_runtime.checkpoints import CheckpointStore
+from local_runtime.cognito_jwt import CognitoTokenVerifier, fetch_jwks
 from local_runtime.destinations import AwsFailureDestination
+from local_runtime.dynamodb_streams import DynamoDBStreamSource
 from local_runtime.event_source_mapping import MappingConfig, ShardPoller, StreamSource
 from local_runtime.functions import ArtifactStore, DeployedFunction
+from local_runtime.gateway_server import GatewayServer
 from local_runtime.kinesis import KinesisSource
+from local_runtime.s3_notifications import S3NotificationPoller, SeenObjects
+from local_runtime.site import SiteFiles
 from local_runtime.worker import FunctionWorker
 
 log = logging.getLogger(__name__)
@@ -43,6 +52,10 @@ class RuntimeSettings:
     state_dir: Path
     # Directories holding what the Lambda runtime provides (boto3 and its deps).
     runtime_libs: tuple[Path, ...]
+    # Port of the local API Gateway and site; 0 picks a free one (see status.json).
+    gateway_port: int = 0
+    # Bucket served at /site/ (the web app's site bucket), if any.
+    site_bucket: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,16 +80,39 @@ class LocalRuntime:
         endpoint = settings.endpoint_url
         self._lambda = session.client("lambda", endpoint_url=endpoint)
         self._kinesis = session.client("kinesis", endpoint_url=endpoint)
+        self._dynamodb_streams = session.client("dynamodbstreams", endpoint_url=endpoint)
+        self._cognito = session.client("cognito-idp", endpoint_url=endpoint)
+        s3 = session.client("s3", endpoint_url=endpoint)
         self._artifacts = ArtifactStore(settings.artifacts_dir, settings.state_dir / "code")
         self._checkpoints = CheckpointStore(settings.state_dir / "checkpoints.json")
         self._destination = AwsFailureDestination(
             session.client("sqs", endpoint_url=endpoint),
             session.client("sns", endpoint_url=endpoint),
         )
+        self._functions_lock = threading.Lock()
+        self._deployed: dict[str, DeployedFunction] = {}
         self._workers: dict[str, FunctionWorker] = {}
         self._pollers: dict[tuple[str, str], _RunningPoller] = {}
         self._errors: dict[str, str] = {}
         self._stop = threading.Event()
+        self._async = AsyncInvoker(self.invoker_for, self._async_config, self._destination)
+        self._notifications = S3NotificationPoller(
+            s3,
+            settings.region,
+            SeenObjects(settings.state_dir / "s3_seen_objects.json"),
+            self._async.submit,
+        )
+        apigateway = session.client("apigateway", endpoint_url=endpoint)
+        self._gateway = ApiGateway(
+            lambda: read_rest_apis(apigateway),
+            self.invoker_for,
+            CognitoTokenVerifier(fetch_jwks(endpoint), self._pool_client_ids),
+        )
+        self._server = GatewayServer(
+            self._gateway,
+            SiteFiles(s3, settings.site_bucket) if settings.site_bucket else None,
+            settings.gateway_port,
+        )
 
     # -- discovery -------------------------------------------------------------------
     def _functions(self) -> dict[str, DeployedFunction]:
@@ -87,28 +123,45 @@ class LocalRuntime:
                 functions[function.arn] = function
         return functions
 
+    def invoker_for(self, function_arn: str) -> FunctionWorker:
+        """The warm worker of a deployed function (API Gateway and S3 invoke through it)."""
+        # A qualified ARN (":alias") names the function too; the runtime runs $LATEST.
+        function_arn = ":".join(function_arn.split(":")[:7])
+        function = self._deployed.get(function_arn)
+        if function is None:  # deployed since the last refresh
+            function = DeployedFunction.from_configuration(
+                self._lambda.get_function_configuration(FunctionName=function_arn)
+            )
+        return self._worker(function)
+
+    def _all_workers(self) -> list[FunctionWorker]:
+        with self._functions_lock:
+            return list(self._workers.values())
+
     def _worker(self, function: DeployedFunction) -> FunctionWorker:
-        current = self._workers.get(function.arn)
-        if current is not None and current.function == function:
-            return current
-        if current is not None:
-            current.stop()  # code or configuration changed: next invoke is a cold start
-        worker = FunctionWorker(
-            function,
-            self._artifacts.code_dir(function),
-            list(self.settings.runtime_libs),
-            base_environment={
-                "AWS_ENDPOINT_URL": self.settings.endpoint_url,
-                "AWS_REGION": self.settings.region,
-                "AWS_DEFAULT_REGION": self.settings.region,
-                "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
-                "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
-                "AWS_SESSION_TOKEN": os.environ.get("AWS_SESSION_TOKEN", "testing"),
-            },
-            log_file=self.settings.state_dir / "logs" / f"{function.name}.log",
-        )
-        self._workers[function.arn] = worker
-        return worker
+        # Pollers, API requests and async events ask concurrently; one worker per function.
+        with self._functions_lock:
+            current = self._workers.get(function.arn)
+            if current is not None and current.function == function:
+                return current
+            if current is not None:
+                current.stop()  # code or configuration changed: next invoke is a cold start
+            worker = FunctionWorker(
+                function,
+                self._artifacts.code_dir(function),
+                list(self.settings.runtime_libs),
+                base_environment={
+                    "AWS_ENDPOINT_URL": self.settings.endpoint_url,
+                    "AWS_REGION": self.settings.region,
+                    "AWS_DEFAULT_REGION": self.settings.region,
+                    "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
+                    "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
+                    "AWS_SESSION_TOKEN": os.environ.get("AWS_SESSION_TOKEN", "testing"),
+                },
+                log_file=self.settings.state_dir / "logs" / f"{function.name}.log",
+            )
+            self._workers[function.arn] = worker
+            return worker
 
     def _source(self, mapping: MappingConfig, function: DeployedFunction) -> StreamSource | None:
         service = mapping.source_arn.split(":")[2]
@@ -120,12 +173,47 @@ class LocalRuntime:
                 self.settings.region,
                 role["Configuration"].get("Role", ""),
             )
+        if service == "dynamodb":
+            return DynamoDBStreamSource(self._dynamodb_streams, mapping.source_arn)
         return None
 
+    def _async_config(self, function_arn: str) -> AsyncConfig:
+        try:
+            config = self._lambda.get_function_event_invoke_config(FunctionName=function_arn)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                raise
+            config = None  # never configured: Lambda's defaults apply
+        return AsyncConfig.from_api(config)
+
+    def _pool_client_ids(self, pool_id: str) -> list[str]:
+        clients: list[str] = []
+        kwargs: dict[str, Any] = {"UserPoolId": pool_id, "MaxResults": 60}
+        while True:
+            page = self._cognito.list_user_pool_clients(**kwargs)
+            clients += [c["ClientId"] for c in page["UserPoolClients"]]
+            if not page.get("NextToken"):
+                return clients
+            kwargs["NextToken"] = page["NextToken"]
+
     def refresh(self) -> None:
-        """Bring pollers in line with what is deployed now."""
+        """Bring pollers, notifications and APIs in line with what is deployed now."""
+        self._deployed = self._functions()
+        for name, step in (
+            ("s3_notifications", self._notifications.poll),
+            ("api_gateway", self._gateway.refresh),
+        ):
+            try:
+                step()
+                self._errors.pop(name, None)
+            except Exception as error:  # report and keep serving everything else
+                self._errors[name] = f"{type(error).__name__}: {error}"
+                log.exception("%s", name)
+        self._refresh_mappings()
+
+    def _refresh_mappings(self) -> None:
         wanted: set[tuple[str, str]] = set()
-        for function in self._functions().values():
+        for function in self._deployed.values():
             mappings = self._lambda.list_event_source_mappings(FunctionName=function.arn)
             for raw in mappings["EventSourceMappings"]:
                 key_prefix = raw["UUID"]
@@ -180,6 +268,12 @@ class LocalRuntime:
     def status(self) -> dict[str, Any]:
         return {
             "updated_at": time.time(),
+            "gateway_url": self._server.url,
+            "rest_apis": self._gateway.api_ids,
+            "async_invocations": {arn: asdict(s) for arn, s in sorted(self._async.stats.items())},
+            "s3_notifications": {
+                bucket: asdict(s) for bucket, s in sorted(self._notifications.stats.items())
+            },
             "mappings": {
                 f"{uuid}/{shard}": {
                     "function_arn": running.poller.mapping.function_arn,
@@ -190,7 +284,7 @@ class LocalRuntime:
                 for (uuid, shard), running in sorted(self._pollers.items())
             },
             "errors": dict(self._errors),
-            "cold_start_init_ms": {w.function.name: w.last_init_ms for w in self._workers.values()},
+            "cold_start_init_ms": {w.function.name: w.last_init_ms for w in self._all_workers()},
         }
 
     def _write_status(self) -> None:
@@ -202,19 +296,24 @@ class LocalRuntime:
     # -- lifecycle -----------------------------------------------------------------------
     def serve(self) -> None:
         """Discover and serve until stop() is called."""
+        self._server.start()
+        log.info("API Gateway and site at %s", self._server.url)
         while not self._stop.is_set():
             try:
                 self.refresh()
+                self._errors.pop("discovery", None)
             except Exception as error:  # emulator restarting or unreachable: try again
                 self._errors["discovery"] = f"{type(error).__name__}: {error}"
                 log.warning("discovery failed: %s", error)
             self._write_status()
             self._stop.wait(DISCOVERY_INTERVAL_SECONDS)
+        self._server.stop()
+        self._async.stop()
         for running in self._pollers.values():
             running.stop.set()
         for running in self._pollers.values():
             running.thread.join(timeout=30)
-        for worker in self._workers.values():
+        for worker in self._all_workers():
             worker.stop()
         self._write_status()  # final counters, for whoever inspects a stopped runtime
 

@@ -90,7 +90,7 @@ def _is_ours(pid: int) -> bool:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    return b"moto.server" in cmdline or b"local_runtime" in cmdline
+    return str(emulator.SERVER_SCRIPT).encode() in cmdline or b"local_runtime" in cmdline
 
 
 def load_stack() -> Stack | None:

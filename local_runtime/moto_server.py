@@ -1,0 +1,42 @@
+"""The emulator process: moto's server, minus moto's own attempts to run functions.
+
+moto tries to invoke a function itself (in Docker) whenever a Kinesis stream or a
+DynamoDB table with an event source mapping, or a bucket notifying Lambda, gets a
+write. In this project the local runtime is what runs functions, so those attempts
+are switched off here:
+- DynamoDB streams: after its attempt (which "succeeds" even without Docker) moto
+  empties the table's stream shard and restarts its sequence numbers, so a poller
+  would never see a record;
+- Kinesis and S3: with Docker present every record and object would be delivered
+  twice (once by moto, once by the runtime).
+Started by local_runtime.emulator as a script (`python moto_server.py -H ... -p ...`).
+"""
+
+import sys
+from typing import Any
+
+from moto.awslambda.models import LambdaBackend
+from moto.s3 import notifications
+from moto.server import main
+
+
+def _not_delivered(*_: Any, **__: Any) -> str:
+    # Falsy, so moto keeps the DynamoDB stream records for the runtime's pollers.
+    return ""
+
+
+def _switch_off_moto_delivery() -> None:
+    for owner, name in (
+        (LambdaBackend, "send_dynamodb_items"),
+        (LambdaBackend, "send_kinesis_message"),
+        (notifications, "_invoke_awslambda"),
+    ):
+        if not callable(getattr(owner, name, None)):
+            # A moto upgrade renamed the hook: fail loudly rather than deliver twice.
+            raise SystemExit(f"moto has no {owner.__name__}.{name}: update moto_server.py")
+        setattr(owner, name, _not_delivered)
+
+
+if __name__ == "__main__":
+    _switch_off_moto_delivery()
+    main(sys.argv[1:])
