@@ -22,3 +22,18 @@ output "policy_json" {
   description = "The bucket policy as applied (TLS-only deny plus the caller's statements); null when it has no statement."
   value       = local.policy_json
 }
+
+output "public_access_block" {
+  description = "The bucket's public access block settings as applied (all four always true), for the callers' tests."
+  value = {
+    block_public_acls       = aws_s3_bucket_public_access_block.this.block_public_acls
+    block_public_policy     = aws_s3_bucket_public_access_block.this.block_public_policy
+    ignore_public_acls      = aws_s3_bucket_public_access_block.this.ignore_public_acls
+    restrict_public_buckets = aws_s3_bucket_public_access_block.this.restrict_public_buckets
+  }
+}
+
+output "object_ownership" {
+  description = "Object ownership of the bucket (always BucketOwnerEnforced: ACLs disabled), for the callers' tests."
+  value       = one(aws_s3_bucket_ownership_controls.this.rule).object_ownership
+}

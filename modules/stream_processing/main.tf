@@ -17,7 +17,6 @@ locals {
   stream_name         = "${var.name_prefix}-stream-events"
   processor_name      = "${var.name_prefix}-stream-processor"
   failure_queue_name  = "${var.name_prefix}-stream-processor-failures"
-  alarm_topic_name    = "${var.name_prefix}-stream-alarms"
   dashboard_name      = "${var.name_prefix}-stream-processing"
   archive_bucket_name = coalesce(var.archive_bucket_name, "${var.name_prefix}-stream-archive-${local.account_id}-${local.region}")
 
@@ -61,16 +60,9 @@ locals {
           ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*" }
         }
       },
-      {
-        # CloudWatch alarms publish to the KMS-encrypted alarm topic; without this
-        # grant they fail silently.
-        Sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
-        Effect    = "Allow"
-        Principal = { Service = "cloudwatch.${local.dns_suffix}" }
-        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
-        Resource  = "*"
-        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-      },
+      # CloudWatch alarms publish to the KMS-encrypted alarm topic; without this
+      # grant they fail silently (the statement comes from modules/alarms).
+      module.alarms.kms_key_policy_statement,
     ]
   })
 }
@@ -276,21 +268,14 @@ resource "aws_lambda_event_source_mapping" "this" {
 # ---------------------------------------------------------------------------
 # Alarms
 # ---------------------------------------------------------------------------
-resource "aws_sns_topic" "alarms" {
-  name              = local.alarm_topic_name
-  kms_master_key_id = aws_kms_key.this.arn
-  tags              = local.tags
-}
+module "alarms" {
+  source = "../alarms"
 
-resource "aws_sns_topic_subscription" "alarm_email" {
-  count = var.alarm_email == null ? 0 : 1
+  name           = local.name
+  kms_key_arn    = aws_kms_key.this.arn
+  alarm_email    = var.alarm_email
+  period_seconds = var.alarm_period_seconds
 
-  topic_arn = aws_sns_topic.alarms.arn
-  protocol  = "email"
-  endpoint  = var.alarm_email
-}
-
-locals {
   alarms = {
     iterator-age = {
       description        = "The processor is falling behind the stream: records wait longer than ${var.iterator_age_alarm_threshold_ms} ms and risk expiring."
@@ -302,53 +287,49 @@ locals {
       dimensions         = { FunctionName = module.processor.function_name }
     }
     errors = {
-      description        = "The processor failed whole batches (unhandled errors or timeouts); they are being retried."
-      namespace          = "AWS/Lambda"
-      metric_name        = "Errors"
-      statistic          = "Sum"
-      threshold          = var.errors_alarm_threshold
-      evaluation_periods = 1
-      dimensions         = { FunctionName = module.processor.function_name }
+      description = "The processor failed whole batches (unhandled errors or timeouts); they are being retried."
+      namespace   = "AWS/Lambda"
+      metric_name = "Errors"
+      statistic   = "Sum"
+      threshold   = var.errors_alarm_threshold
+      dimensions  = { FunctionName = module.processor.function_name }
     }
     throttles = {
-      description        = "The processor was throttled: raise its reserved concurrency or the account limit."
-      namespace          = "AWS/Lambda"
-      metric_name        = "Throttles"
-      statistic          = "Sum"
-      threshold          = var.throttles_alarm_threshold
-      evaluation_periods = 1
-      dimensions         = { FunctionName = module.processor.function_name }
+      description = "The processor was throttled: raise its reserved concurrency or the account limit."
+      namespace   = "AWS/Lambda"
+      metric_name = "Throttles"
+      statistic   = "Sum"
+      threshold   = var.throttles_alarm_threshold
+      dimensions  = { FunctionName = module.processor.function_name }
     }
     failure-queue-depth = {
-      description        = "Records gave up after their retries or maximum age and wait in ${local.failure_queue_name}: inspect and redrive them."
-      namespace          = "AWS/SQS"
-      metric_name        = "ApproximateNumberOfMessagesVisible"
-      statistic          = "Maximum"
-      threshold          = var.failure_queue_alarm_threshold
-      evaluation_periods = 1
-      dimensions         = { QueueName = aws_sqs_queue.failure.name }
+      description = "Records gave up after their retries or maximum age and wait in ${local.failure_queue_name}: inspect and redrive them."
+      namespace   = "AWS/SQS"
+      metric_name = "ApproximateNumberOfMessagesVisible"
+      statistic   = "Maximum"
+      threshold   = var.failure_queue_alarm_threshold
+      dimensions  = { QueueName = aws_sqs_queue.failure.name }
     }
   }
+
+  tags = local.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "this" {
-  for_each = local.alarms
+# The topic, subscription and alarms used to be declared here; existing states move
+# into the shared module without being destroyed and recreated.
+moved {
+  from = aws_sns_topic.alarms
+  to   = module.alarms.aws_sns_topic.this
+}
 
-  alarm_name          = "${local.name}-${each.key}"
-  alarm_description   = each.value.description
-  namespace           = each.value.namespace
-  metric_name         = each.value.metric_name
-  statistic           = each.value.statistic
-  dimensions          = each.value.dimensions
-  period              = var.alarm_period_seconds
-  evaluation_periods  = each.value.evaluation_periods
-  threshold           = each.value.threshold
-  comparison_operator = "GreaterThanThreshold"
-  # No data means no traffic (no invocations, empty queue): that is healthy.
-  treat_missing_data = "notBreaching"
-  alarm_actions      = [aws_sns_topic.alarms.arn]
-  ok_actions         = [aws_sns_topic.alarms.arn]
-  tags               = local.tags
+moved {
+  from = aws_sns_topic_subscription.alarm_email
+  to   = module.alarms.aws_sns_topic_subscription.email
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.this
+  to   = module.alarms.aws_cloudwatch_metric_alarm.this
 }
 
 # ---------------------------------------------------------------------------

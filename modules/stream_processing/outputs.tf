@@ -80,12 +80,12 @@ output "event_source_mapping_uuid" {
 
 output "alarm_topic_arn" {
   description = "ARN of the SNS topic every alarm notifies (subscribe on-call tooling here)."
-  value       = aws_sns_topic.alarms.arn
+  value       = module.alarms.topic_arn
 }
 
 output "alarm_names" {
   description = "Names of the CloudWatch alarms, by purpose (iterator-age, errors, throttles, failure-queue-depth)."
-  value       = { for k, a in aws_cloudwatch_metric_alarm.this : k => a.alarm_name }
+  value       = module.alarms.alarm_names
 }
 
 output "dashboard_name" {

@@ -386,22 +386,14 @@ variable "alarm_email" {
   description = "Email address subscribed to the alarm topic (the recipient must confirm); null subscribes nobody."
   type        = string
   default     = null
-
-  validation {
-    condition     = var.alarm_email == null || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarm_email))
-    error_message = "alarm_email must be a valid email address or null."
-  }
+  # Validated by modules/alarms, which subscribes it.
 }
 
 variable "alarm_period_seconds" {
   description = "Period of every alarm's metric statistic (60 or a multiple of 60)."
   type        = number
   default     = 60
-
-  validation {
-    condition     = var.alarm_period_seconds >= 60 && var.alarm_period_seconds % 60 == 0
-    error_message = "alarm_period_seconds must be 60 or a multiple of 60."
-  }
+  # Validated by modules/alarms (the dashboard uses the same period).
 }
 
 variable "iterator_age_alarm_threshold_ms" {

@@ -228,3 +228,11 @@ run "tls_deny_can_be_switched_off_for_the_emulator" {
     error_message = "Without the TLS deny and extra statements there must be no (empty, invalid) bucket policy."
   }
 }
+
+run "outputs_expose_public_access_block_and_ownership" {
+  command = plan
+  assert {
+    condition     = alltrue(values(output.public_access_block)) && length(output.public_access_block) == 4 && output.object_ownership == "BucketOwnerEnforced"
+    error_message = "public_access_block and object_ownership must report what the bucket enforces."
+  }
+}

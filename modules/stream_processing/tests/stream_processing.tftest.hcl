@@ -210,38 +210,47 @@ run "encryption_queue_alarms_and_stream_defaults" {
     error_message = "The failure queue must be KMS-encrypted and keep messages 14 days."
   }
 
+  # The kms_master_key_id of the topic is asserted in modules/alarms; here: that the
+  # module key is the one passed, and that its policy lets CloudWatch publish.
   assert {
-    condition     = aws_sns_topic.alarms.kms_master_key_id == aws_kms_key.this.arn
-    error_message = "The alarm topic must be KMS-encrypted."
+    condition     = contains(jsondecode(aws_kms_key.this.policy).Statement, module.alarms.kms_key_policy_statement)
+    error_message = "The key policy must let CloudWatch alarms publish to the encrypted topic."
   }
 
   assert {
-    condition     = length(aws_sns_topic_subscription.alarm_email) == 0
+    condition     = module.alarms.email_subscription_endpoint == null
     error_message = "No email subscription unless alarm_email is given."
   }
 
   assert {
-    condition     = keys(aws_cloudwatch_metric_alarm.this) == ["errors", "failure-queue-depth", "iterator-age", "throttles"]
+    condition     = keys(module.alarms.alarms) == ["errors", "failure-queue-depth", "iterator-age", "throttles"]
     error_message = "Alarms on iterator age, errors, throttles and failure-queue depth are required."
   }
 
   assert {
     condition = alltrue([
-      for a in aws_cloudwatch_metric_alarm.this :
-      a.alarm_actions == toset([aws_sns_topic.alarms.arn]) && a.comparison_operator == "GreaterThanThreshold"
+      for a in module.alarms.alarms :
+      a.alarm_actions == toset([output.alarm_topic_arn]) && a.comparison_operator == "GreaterThanThreshold"
     ])
     error_message = "Every alarm must notify the alarm topic."
   }
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.this["iterator-age"].metric_name == "IteratorAge" &&
-      aws_cloudwatch_metric_alarm.this["iterator-age"].threshold == 60000 &&
-      aws_cloudwatch_metric_alarm.this["failure-queue-depth"].metric_name == "ApproximateNumberOfMessagesVisible" &&
-      aws_cloudwatch_metric_alarm.this["failure-queue-depth"].dimensions.QueueName == "refarch-test-stream-processor-failures" &&
-      aws_cloudwatch_metric_alarm.this["failure-queue-depth"].threshold == 0
+      module.alarms.alarms["iterator-age"].metric_name == "IteratorAge" &&
+      module.alarms.alarms["iterator-age"].threshold == 60000 &&
+      module.alarms.alarms["iterator-age"].evaluation_periods == 3 &&
+      module.alarms.alarms["errors"].dimensions.FunctionName == output.processor_function_name &&
+      module.alarms.alarms["failure-queue-depth"].metric_name == "ApproximateNumberOfMessagesVisible" &&
+      module.alarms.alarms["failure-queue-depth"].dimensions.QueueName == "refarch-test-stream-processor-failures" &&
+      module.alarms.alarms["failure-queue-depth"].threshold == 0
     )
     error_message = "Alarm metrics or thresholds are wrong."
+  }
+
+  assert {
+    condition     = output.alarm_names["errors"] == "refarch-test-stream-errors" && output.alarm_topic_arn == "arn:aws:sns:eu-west-1:123456789012:refarch-test-stream-alarms"
+    error_message = "Alarm and topic names must keep their <prefix>-stream-* form."
   }
 
   assert {
@@ -304,12 +313,12 @@ run "custom_settings_pass_through" {
   }
 
   assert {
-    condition     = aws_sns_topic_subscription.alarm_email[0].protocol == "email" && aws_sns_topic_subscription.alarm_email[0].endpoint == "oncall@example.com"
+    condition     = module.alarms.email_subscription_endpoint == "oncall@example.com"
     error_message = "alarm_email must subscribe to the alarm topic."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.this["iterator-age"].threshold == 5000
+    condition     = module.alarms.alarms["iterator-age"].threshold == 5000
     error_message = "Alarm thresholds must come from variables."
   }
 }

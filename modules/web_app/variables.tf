@@ -1,0 +1,645 @@
+# ---------------------------------------------------------------------------
+# Naming
+# ---------------------------------------------------------------------------
+variable "name_prefix" {
+  description = "Prefix of every resource name, e.g. `refarch-dev` (resources are `<prefix>-web-*`). Lowercase letters, digits and hyphens, at most 20 characters: the bucket name `<prefix>-web-thumbnails-<account>-<region>` must fit S3's 63."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,18}[a-z0-9]$", var.name_prefix)) && !can(regex("--", var.name_prefix))
+    error_message = "name_prefix must be 2-20 characters of lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource that takes tags."
+  type        = map(string)
+  default     = {}
+}
+
+# ---------------------------------------------------------------------------
+# Site and CloudFront
+# ---------------------------------------------------------------------------
+variable "site_source_dir" {
+  description = "Directory of the static site (the repository's web/ folder): every file in it is uploaded to the site bucket with a Content-Type by extension, except config.json, which this module generates from the deployed resources."
+  type        = string
+
+  validation {
+    condition     = fileexists("${var.site_source_dir}/index.html")
+    error_message = "site_source_dir must be a directory containing index.html (the site's entry page)."
+  }
+}
+
+variable "create_cloudfront_distribution" {
+  description = "Serve the site through CloudFront (distribution, Origin Access Control, security headers, optional Route 53 aliases) and grant only that distribution read access to the site bucket. Keep true on AWS. Emulator switch: the local environment sets false (moto 5.2 does not read back the origin's OAC id nor the viewer certificate as applied, so every plan shows changes; the local runtime serves the site bucket itself) and must then set site_origin_override."
+  type        = bool
+  default     = true
+}
+
+variable "wait_for_deployment" {
+  description = "Wait until CloudFront has deployed the distribution (several minutes on AWS) before apply finishes. false returns as soon as the change is accepted."
+  type        = bool
+  default     = true
+}
+
+variable "price_class" {
+  description = "CloudFront price class: PriceClass_100 (North America and Europe, cheapest), PriceClass_200, or PriceClass_All (every edge location)."
+  type        = string
+  default     = "PriceClass_100"
+
+  validation {
+    condition     = contains(["PriceClass_100", "PriceClass_200", "PriceClass_All"], var.price_class)
+    error_message = "price_class must be PriceClass_100, PriceClass_200 or PriceClass_All."
+  }
+}
+
+variable "acm_certificate_arn" {
+  description = "ARN of an ACM certificate in us-east-1 covering every name in aliases (custom domain); null serves the site on its *.cloudfront.net name with CloudFront's certificate."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.acm_certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/", var.acm_certificate_arn))
+    error_message = "acm_certificate_arn must be an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from there), or null."
+  }
+}
+
+variable "aliases" {
+  description = "Custom domain names of the site (CNAMEs), e.g. [\"app.example.com\"]; the first one becomes the site URL and the allowed CORS origin. Requires acm_certificate_arn."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.aliases : can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", a))])
+    error_message = "aliases must be lowercase DNS names such as app.example.com."
+  }
+
+  validation {
+    condition     = (length(var.aliases) == 0) == (var.acm_certificate_arn == null)
+    error_message = "aliases and acm_certificate_arn must be given together (both empty/null for the default CloudFront name and certificate)."
+  }
+}
+
+variable "route53_zone_id" {
+  description = "Route 53 hosted zone in which to create A/AAAA alias records for every name in aliases; null creates no records (DNS managed elsewhere)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.route53_zone_id == null || (can(regex("^Z[A-Z0-9]{1,31}$", var.route53_zone_id)) && length(var.aliases) > 0)
+    error_message = "route53_zone_id must be a hosted zone id (Z...) and needs aliases to create records for."
+  }
+}
+
+variable "cloudfront_web_acl_id" {
+  description = "ARN of a WAFv2 web ACL (scope CLOUDFRONT, in us-east-1) to attach to the distribution; null attaches none."
+  type        = string
+  default     = null
+}
+
+variable "cloudfront_log_bucket" {
+  description = "Domain name of a bucket for CloudFront standard logs (e.g. `logs-bucket.s3.amazonaws.com`; it must allow ACLs, which this project's buckets do not); null disables them."
+  type        = string
+  default     = null
+}
+
+variable "geo_restriction_type" {
+  description = "CloudFront geo restriction: none, whitelist or blacklist (of geo_restriction_locations)."
+  type        = string
+  default     = "none"
+
+  validation {
+    condition     = contains(["none", "whitelist", "blacklist"], var.geo_restriction_type)
+    error_message = "geo_restriction_type must be none, whitelist or blacklist."
+  }
+}
+
+variable "geo_restriction_locations" {
+  description = "ISO 3166-1 alpha-2 country codes for geo_restriction_type whitelist/blacklist; empty with none."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.geo_restriction_locations : can(regex("^[A-Z]{2}$", c))]) && ((var.geo_restriction_type == "none") == (length(var.geo_restriction_locations) == 0))
+    error_message = "geo_restriction_locations must be upper-case two-letter country codes, given exactly when geo_restriction_type is whitelist or blacklist."
+  }
+}
+
+variable "site_origin_override" {
+  description = "URL the site is served at instead of CloudFront, e.g. `http://127.0.0.1:8787/site/` for the local runtime; null uses the distribution (or the first alias). It becomes the site_url output and SITE_URL, and its origin (scheme://host[:port]) becomes ALLOWED_ORIGIN of the API and the uploads bucket's CORS origin. Required when create_cloudfront_distribution = false."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.site_origin_override == null || can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^*\\s]*)?$", var.site_origin_override))
+    error_message = "site_origin_override must be an http(s) URL such as http://127.0.0.1:8787/site/ (no wildcard: CORS must name one origin)."
+  }
+
+  validation {
+    condition     = var.create_cloudfront_distribution || var.site_origin_override != null
+    error_message = "Without a CloudFront distribution the site URL must come from site_origin_override."
+  }
+}
+
+variable "api_url_override" {
+  description = "Base URL of the API written to config.json and returned as api_url instead of the stage's invoke URL, e.g. `http://127.0.0.1:8787/{api_id}/{stage}` for the local runtime; `{api_id}` and `{stage}` are replaced with the deployed values. null uses the invoke URL."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.api_url_override == null || can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^*\\s]*)?$", var.api_url_override))
+    error_message = "api_url_override must be an http(s) URL, optionally with {api_id} and {stage} placeholders in its path."
+  }
+}
+
+variable "cognito_endpoint_override" {
+  description = "Cognito endpoint written to config.json instead of https://cognito-idp.<region>.amazonaws.com, e.g. the emulator's URL in local; null uses the regional endpoint."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cognito_endpoint_override == null || can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$", var.cognito_endpoint_override))
+    error_message = "cognito_endpoint_override must be an http(s) origin such as http://127.0.0.1:5000."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Buckets
+# ---------------------------------------------------------------------------
+variable "force_destroy_buckets" {
+  description = "Let `terraform destroy` delete the site, uploads and thumbnails buckets with their objects. Only for throwaway environments (local)."
+  type        = bool
+  default     = false
+}
+
+variable "deny_insecure_transport" {
+  description = "Attach the TLS-only deny to the three bucket policies. Keep true on AWS. Emulator switch: the local environment sets false because moto serves plain http, where the deny refuses every object request (moto 5.2 answers PutObject/GetObject with 403)."
+  type        = bool
+  default     = true
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days after which overwritten or deleted object versions are removed from the three buckets."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days
+    error_message = "noncurrent_version_expiration_days must be a whole number >= 1."
+  }
+}
+
+variable "quarantine_expiration_days" {
+  description = "Days after which quarantined uploads (non-images, corrupt files, with their reason) are deleted."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.quarantine_expiration_days >= 1 && floor(var.quarantine_expiration_days) == var.quarantine_expiration_days
+    error_message = "quarantine_expiration_days must be a whole number >= 1."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Uploads and thumbnails
+# ---------------------------------------------------------------------------
+variable "max_upload_bytes" {
+  description = "Largest upload the presigned POST accepts (content-length-range), in bytes (MAX_UPLOAD_BYTES)."
+  type        = number
+  default     = 10485760
+
+  validation {
+    condition     = var.max_upload_bytes >= 1 && var.max_upload_bytes <= 104857600 && floor(var.max_upload_bytes) == var.max_upload_bytes
+    error_message = "max_upload_bytes must be a whole number from 1 to 104857600 (100 MiB)."
+  }
+}
+
+variable "upload_url_expiry_seconds" {
+  description = "Lifetime of a presigned upload (POST) or thumbnail (GET) URL in seconds (UPLOAD_URL_EXPIRY_SECONDS)."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.upload_url_expiry_seconds >= 10 && var.upload_url_expiry_seconds <= 3600 && floor(var.upload_url_expiry_seconds) == var.upload_url_expiry_seconds
+    error_message = "upload_url_expiry_seconds must be a whole number from 10 to 3600."
+  }
+}
+
+variable "thumbnail_sizes" {
+  description = "Longest edge in pixels of each thumbnail size (THUMBNAIL_SIZES), e.g. [128, 512]."
+  type        = list(number)
+  default     = [128, 512]
+
+  validation {
+    condition     = length(var.thumbnail_sizes) >= 1 && length(var.thumbnail_sizes) <= 8 && length(distinct(var.thumbnail_sizes)) == length(var.thumbnail_sizes) && alltrue([for s in var.thumbnail_sizes : s >= 16 && s <= 4096 && floor(s) == s])
+    error_message = "thumbnail_sizes must be 1-8 distinct whole numbers from 16 to 4096."
+  }
+}
+
+variable "thumbnail_format" {
+  description = "Output format of thumbnails (THUMBNAIL_FORMAT): WEBP or JPEG."
+  type        = string
+  default     = "WEBP"
+
+  validation {
+    condition     = contains(["WEBP", "JPEG"], var.thumbnail_format)
+    error_message = "thumbnail_format must be WEBP or JPEG."
+  }
+}
+
+variable "max_image_pixels" {
+  description = "Decompression-bomb guard (MAX_IMAGE_PIXELS): images with more pixels are quarantined, never decoded."
+  type        = number
+  default     = 40000000
+
+  validation {
+    condition     = var.max_image_pixels >= 1000000 && var.max_image_pixels <= 200000000 && floor(var.max_image_pixels) == var.max_image_pixels
+    error_message = "max_image_pixels must be a whole number from 1000000 to 200000000."
+  }
+}
+
+variable "thumbnailer_maximum_event_age_seconds" {
+  description = "How long an S3 event may wait for (re)delivery to the thumbnailer before it goes to the failure queue (60-21600 s)."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.thumbnailer_maximum_event_age_seconds >= 60 && var.thumbnailer_maximum_event_age_seconds <= 21600 && floor(var.thumbnailer_maximum_event_age_seconds) == var.thumbnailer_maximum_event_age_seconds
+    error_message = "thumbnailer_maximum_event_age_seconds must be a whole number from 60 to 21600."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Cognito
+# ---------------------------------------------------------------------------
+variable "password_minimum_length" {
+  description = "Minimum password length (12-99); upper, lower case, digits and symbols are always required."
+  type        = number
+  default     = 12
+
+  validation {
+    condition     = var.password_minimum_length >= 12 && var.password_minimum_length <= 99 && floor(var.password_minimum_length) == var.password_minimum_length
+    error_message = "password_minimum_length must be a whole number from 12 to 99."
+  }
+}
+
+variable "mfa_configuration" {
+  description = "Multi-factor authentication with a TOTP app: OFF, OPTIONAL (users may enrol) or ON (required for everyone; cannot be switched on for an existing pool)."
+  type        = string
+  default     = "OPTIONAL"
+
+  validation {
+    condition     = contains(["OFF", "OPTIONAL", "ON"], var.mfa_configuration)
+    error_message = "mfa_configuration must be OFF, OPTIONAL or ON."
+  }
+}
+
+variable "advanced_security_mode" {
+  description = "Cognito threat protection (compromised credentials, adaptive authentication): OFF, AUDIT or ENFORCED. Billed per monthly active user, hence OFF by default; production pools should consider ENFORCED."
+  type        = string
+  default     = "OFF"
+
+  validation {
+    condition     = contains(["OFF", "AUDIT", "ENFORCED"], var.advanced_security_mode)
+    error_message = "advanced_security_mode must be OFF, AUDIT or ENFORCED."
+  }
+}
+
+variable "allow_self_sign_up" {
+  description = "Let visitors create their own account (email verified by code). false: only administrators create users."
+  type        = bool
+  default     = true
+}
+
+variable "access_token_validity_minutes" {
+  description = "Lifetime of access tokens in minutes (5-1440)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.access_token_validity_minutes >= 5 && var.access_token_validity_minutes <= 1440 && floor(var.access_token_validity_minutes) == var.access_token_validity_minutes
+    error_message = "access_token_validity_minutes must be a whole number from 5 to 1440."
+  }
+}
+
+variable "id_token_validity_minutes" {
+  description = "Lifetime of ID tokens (what the site sends to the API) in minutes (5-1440)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.id_token_validity_minutes >= 5 && var.id_token_validity_minutes <= 1440 && floor(var.id_token_validity_minutes) == var.id_token_validity_minutes
+    error_message = "id_token_validity_minutes must be a whole number from 5 to 1440."
+  }
+}
+
+variable "refresh_token_validity_days" {
+  description = "Lifetime of refresh tokens in days (1-3650): how long a user stays signed in without entering the password."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.refresh_token_validity_days >= 1 && var.refresh_token_validity_days <= 3650 && floor(var.refresh_token_validity_days) == var.refresh_token_validity_days
+    error_message = "refresh_token_validity_days must be a whole number from 1 to 3650."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# REST API
+# ---------------------------------------------------------------------------
+variable "api_stage_name" {
+  description = "Name of the API stage (the first path segment of the invoke URL)."
+  type        = string
+  default     = "v1"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_]{1,64}$", var.api_stage_name))
+    error_message = "api_stage_name must be 1-64 letters, digits or underscores."
+  }
+}
+
+variable "api_throttling_rate_limit" {
+  description = "Steady-state requests per second allowed on every method of the stage (the account limit still applies)."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.api_throttling_rate_limit > 0 && var.api_throttling_rate_limit <= 10000
+    error_message = "api_throttling_rate_limit must be greater than 0 and at most 10000 requests per second."
+  }
+}
+
+variable "api_throttling_burst_limit" {
+  description = "Burst of requests allowed above the rate limit on every method; at least the rate limit."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.api_throttling_burst_limit >= 1 && var.api_throttling_burst_limit <= 5000 && floor(var.api_throttling_burst_limit) == var.api_throttling_burst_limit && var.api_throttling_burst_limit >= var.api_throttling_rate_limit
+    error_message = "api_throttling_burst_limit must be a whole number from 1 to 5000 and not below api_throttling_rate_limit."
+  }
+}
+
+variable "api_logging_level" {
+  description = "API Gateway execution logging: INFO (every request) or ERROR (failures only). Request and response bodies are never logged."
+  type        = string
+  default     = "ERROR"
+
+  validation {
+    condition     = contains(["INFO", "ERROR"], var.api_logging_level)
+    error_message = "api_logging_level must be INFO or ERROR."
+  }
+}
+
+variable "api_access_log_format" {
+  description = "Format of the access log lines (JSON, one object per request, using $context variables). The default logs request id, client IP, caller, Cognito user sub, route, status and latencies; never tokens or bodies."
+  type        = string
+  default     = <<-EOT
+    {"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","userAgent":"$context.identity.userAgent","sub":"$context.authorizer.claims.sub","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","route":"$context.resourcePath","path":"$context.path","status":"$context.status","responseLength":"$context.responseLength","latencyMs":"$context.responseLatency","integrationLatencyMs":"$context.integration.latency","integrationError":"$context.integration.error","authorizerError":"$context.authorizer.error","xrayTraceId":"$context.xrayTraceId"}
+  EOT
+
+  validation {
+    condition     = can(jsondecode(var.api_access_log_format)) && strcontains(var.api_access_log_format, "$context.requestId")
+    error_message = "api_access_log_format must be a JSON object that includes $context.requestId."
+  }
+}
+
+variable "api_web_acl_arn" {
+  description = "ARN of a regional WAFv2 web ACL to associate with the API stage; null associates none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.api_web_acl_arn == null || can(regex("^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:[0-9]{12}:regional/webacl/", var.api_web_acl_arn))
+    error_message = "api_web_acl_arn must be a regional WAFv2 web ACL ARN or null."
+  }
+}
+
+variable "configure_api_gateway_account" {
+  description = "Create the IAM role API Gateway uses to write CloudWatch logs and register it in the account's API Gateway settings (needed for access logs). This setting is one per account and region: set false when another stack (e.g. a second composite in the same account) already manages it."
+  type        = bool
+  default     = true
+}
+
+# ---------------------------------------------------------------------------
+# Tables and deletion protection
+# ---------------------------------------------------------------------------
+variable "deletion_protection" {
+  description = "Deletion protection of the three tables and the user pool (a destroy or replacement fails until it is switched off). Keep true outside throwaway environments."
+  type        = bool
+  default     = true
+}
+
+variable "kms_deletion_window_in_days" {
+  description = "Waiting period (7-30 days) before the module's KMS key is deleted after destroy; while it runs the deletion can be cancelled and the data recovered."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30 && floor(var.kms_deletion_window_in_days) == var.kms_deletion_window_in_days
+    error_message = "kms_deletion_window_in_days must be a whole number from 7 to 30."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Welcome email
+# ---------------------------------------------------------------------------
+variable "sender_email" {
+  description = "Address the welcome emails come from (SENDER_EMAIL); the module creates its SES identity, whose owner must confirm it. The function may send only from this address."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+\\.)+[A-Za-z]{2,63}$", var.sender_email)) && length(var.sender_email) <= 254
+    error_message = "sender_email must be a plain email address such as welcome@example.com (no display name)."
+  }
+}
+
+variable "welcome_email_batch_size" {
+  description = "Largest number of subscriber records per welcome_email invocation (1-1000)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.welcome_email_batch_size >= 1 && var.welcome_email_batch_size <= 1000 && floor(var.welcome_email_batch_size) == var.welcome_email_batch_size
+    error_message = "welcome_email_batch_size must be a whole number from 1 to 1000."
+  }
+}
+
+variable "welcome_email_maximum_retry_attempts" {
+  description = "Retries of a failing batch before its records go to the failure queue (0-10000; -1 is refused: a poison record must not block the stream until it expires)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.welcome_email_maximum_retry_attempts >= 0 && var.welcome_email_maximum_retry_attempts <= 10000 && floor(var.welcome_email_maximum_retry_attempts) == var.welcome_email_maximum_retry_attempts
+    error_message = "welcome_email_maximum_retry_attempts must be a whole number from 0 to 10000."
+  }
+}
+
+variable "welcome_email_maximum_record_age_seconds" {
+  description = "Subscriber records older than this go to the failure queue instead of being emailed (60-604800 s)."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.welcome_email_maximum_record_age_seconds >= 60 && var.welcome_email_maximum_record_age_seconds <= 604800 && floor(var.welcome_email_maximum_record_age_seconds) == var.welcome_email_maximum_record_age_seconds
+    error_message = "welcome_email_maximum_record_age_seconds must be a whole number from 60 to 604800."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Functions
+# ---------------------------------------------------------------------------
+variable "artifacts_dir" {
+  description = "Directory of the zips written by `make build`: web_api.zip, welcome_email.zip and thumbnailer.zip (dist/ for Lambda, dist/host/ for local runs)."
+  type        = string
+}
+
+variable "lambda_architecture" {
+  description = "arm64 or x86_64 for the three functions; must match the platform the artifacts were built for."
+  type        = string
+  default     = "arm64"
+  # Validated by modules/lambda_function, which receives it unchanged.
+}
+
+variable "lambda_runtime" {
+  description = "Python runtime of the three functions."
+  type        = string
+  default     = "python3.12"
+  # Validated by modules/lambda_function, which receives it unchanged.
+}
+
+variable "lambda_layers" {
+  description = "Layer version ARNs for the three functions (e.g. a shared Powertools layer when the build puts it there)."
+  type        = list(string)
+  default     = []
+}
+
+variable "web_api_memory_size" {
+  description = "Memory of web_api in MB (128-10240)."
+  type        = number
+  default     = 256
+}
+
+variable "web_api_timeout" {
+  description = "Timeout of web_api in seconds (1-29: API Gateway stops waiting after 29 s)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.web_api_timeout >= 1 && var.web_api_timeout <= 29 && floor(var.web_api_timeout) == var.web_api_timeout
+    error_message = "web_api_timeout must be a whole number from 1 to 29 (API Gateway's integration timeout)."
+  }
+}
+
+variable "thumbnailer_memory_size" {
+  description = "Memory of the thumbnailer in MB (128-10240). Decoding large images needs memory and CPU: 1024+ recommended."
+  type        = number
+  default     = 1024
+}
+
+variable "thumbnailer_timeout" {
+  description = "Timeout of the thumbnailer in seconds (1-900)."
+  type        = number
+  default     = 60
+}
+
+variable "welcome_email_memory_size" {
+  description = "Memory of welcome_email in MB (128-10240)."
+  type        = number
+  default     = 256
+}
+
+variable "welcome_email_timeout" {
+  description = "Timeout of one welcome_email batch in seconds (1-900)."
+  type        = number
+  default     = 30
+}
+
+variable "powertools_metrics_namespace" {
+  description = "POWERTOOLS_METRICS_NAMESPACE of the three functions' custom metrics."
+  type        = string
+  default     = "RefArch/WebApp"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.#:/-]{1,255}$", var.powertools_metrics_namespace)) && !startswith(var.powertools_metrics_namespace, "AWS/")
+    error_message = "powertools_metrics_namespace must be 1-255 characters of letters, digits and . - _ / # : and must not start with AWS/."
+  }
+}
+
+variable "log_level" {
+  description = "POWERTOOLS_LOG_LEVEL of the three functions."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], var.log_level)
+    error_message = "log_level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention in days of the functions' log groups and the API access log (a CloudWatch Logs allowed value)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing mode of the three functions: Active or PassThrough (the API stage always traces)."
+  type        = string
+  default     = "Active"
+  # Validated by modules/lambda_function, which receives it unchanged.
+}
+
+# ---------------------------------------------------------------------------
+# Alarms
+# ---------------------------------------------------------------------------
+variable "alarm_email" {
+  description = "Email address subscribed to the alarm topic (the recipient must confirm); null subscribes nobody. Validated by modules/alarms."
+  type        = string
+  default     = null
+}
+
+variable "alarm_period_seconds" {
+  description = "Period of every alarm's metric statistic (60 or a multiple of 60; validated by modules/alarms)."
+  type        = number
+  default     = 60
+}
+
+variable "api_5xx_alarm_threshold" {
+  description = "Alarm when the API's 5XXError sum in one period exceeds this (0 = any server error)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.api_5xx_alarm_threshold >= 0
+    error_message = "api_5xx_alarm_threshold must be >= 0."
+  }
+}
+
+variable "function_errors_alarm_threshold" {
+  description = "Alarm when a function's Errors sum in one period exceeds this (0 = any error)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.function_errors_alarm_threshold >= 0
+    error_message = "function_errors_alarm_threshold must be >= 0."
+  }
+}
+
+variable "failure_queue_alarm_threshold" {
+  description = "Alarm when more than this many messages are visible in a failure queue (0 = any event given up on)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.failure_queue_alarm_threshold >= 0
+    error_message = "failure_queue_alarm_threshold must be >= 0."
+  }
+}
