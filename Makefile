@@ -73,8 +73,15 @@ BUILD_ARTIFACTS  = $(PY) -m tools.build_artifacts --functions-dir $(FUNCTIONS_DI
                    $(if $(strip $(ONLY)),--only $(ONLY))
 
 .PHONY: build build-lambda build-host
-build: $(VENV_STAMP) ## Build Lambda zips (dist/) and host zips (dist/host/)
+build: $(VENV_STAMP) ## Build Lambda zips (dist/) and host zips (dist/host/), and the API's OpenAPI file
 	@$(BUILD_ARTIFACTS) --target all
+	@$(MAKE) --no-print-directory --silent $(DIST_DIR)/openapi/web_api.json
+
+# The web API's OpenAPI document, generated from its routes (no AWS access needed).
+$(DIST_DIR)/openapi/web_api.json: $(wildcard $(FUNCTIONS_DIR)/web_api/*.py) $(VENV_STAMP)
+	@mkdir -p $(@D)
+	PYTHONPATH=$(FUNCTIONS_DIR) $(PY) -m web_api.openapi > $@.partial
+	@mv $@.partial $@
 
 build-lambda: $(VENV_STAMP) ## Build only the Lambda zips (LAMBDA_ARCH=arm64|x86_64)
 	@$(BUILD_ARTIFACTS) --target lambda

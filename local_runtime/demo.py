@@ -1,4 +1,5 @@
-"""The end of `make up`: show records flowing producer -> Kinesis -> Lambda -> S3.
+"""The end of `make up`: show records flowing producer -> Kinesis -> Lambda -> S3, and
+create a user to sign in to the web app with.
 
 Uses the same producer and archive reader a user would, against the freshly applied
 local environment, and waits (with a deadline, never a blind sleep) until every record
@@ -8,6 +9,7 @@ it sent is either archived or quarantined.
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from typing import Any
 
@@ -53,3 +55,24 @@ def run_demo(outputs: dict[str, Any], count: int) -> None:
     if quarantined:
         key, entry = quarantined
         print(f"    e.g. s3://{bucket}/{key}: reason={entry['reason']} ({entry['detail'][:120]})")
+
+
+def create_demo_user(user_pool_id: str) -> tuple[str, str]:
+    """A confirmed user with a fresh random password, as an administrator would add one."""
+    cognito = boto3.client("cognito-idp")
+    email = f"demo-{secrets.token_hex(3)}@example.com"
+    # Random, and meets the pool's policy (length and every character class).
+    password = f"{secrets.token_urlsafe(12)}-Aa1"
+    cognito.admin_create_user(
+        UserPoolId=user_pool_id,
+        Username=email,
+        UserAttributes=[
+            {"Name": "email", "Value": email},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=user_pool_id, Username=email, Password=password, Permanent=True
+    )
+    return email, password

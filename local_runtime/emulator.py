@@ -55,8 +55,10 @@ class Emulator:
             "AWS_ENDPOINT_URL": self.endpoint_url,
             "AWS_REGION": region,
             "AWS_DEFAULT_REGION": region,
-            # The local environment's provider region comes from the same value.
+            # The local environment's provider region, and the endpoint its web page's
+            # Cognito calls go to, come from the same values.
             "TF_VAR_aws_region": region,
+            "TF_VAR_emulator_url": self.endpoint_url,
             **EMULATOR_CREDENTIALS,
         }
 

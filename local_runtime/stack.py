@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,12 @@ class Stack:
     emulator_port: int
     runtime_pid: int
     region: str
+    gateway_port: int
+
+    @property
+    def gateway_url(self) -> str:
+        """Where the runtime serves the REST APIs and the web app's site."""
+        return f"http://{emulator.LOOPBACK}:{self.gateway_port}"
 
     @property
     def endpoint_url(self) -> str:
@@ -114,10 +120,15 @@ def up(region: str, demo_events: int) -> None:
 
     done = _step("Starting the AWS emulator (moto server) on a free loopback port")
     started = emulator.start(STATE_DIR / "emulator.log")
-    env = started.client_environment(region)
+    # The gateway's port is chosen now because Terraform bakes it into the site's
+    # config.json and the API's allowed CORS origin.
+    gateway_port = emulator.free_port()
+    stack = Stack(
+        started.pid, started.port, runtime_pid=0, region=region, gateway_port=gateway_port
+    )
+    env = {**started.client_environment(region), "TF_VAR_local_gateway_url": stack.gateway_url}
     os.environ.update(env)  # the demo's clients in this process talk to the emulator too
     done(f"listening at {started.endpoint_url}, pid {started.pid}")
-    stack = Stack(started.pid, started.port, runtime_pid=0, region=region)
     STACK_FILE.write_text(json.dumps(asdict(stack)), encoding="utf-8")
 
     try:
@@ -130,18 +141,27 @@ def up(region: str, demo_events: int) -> None:
         done(f"{len(stack_outputs)} outputs")
 
         done = _step("Starting the local runtime (runs the built artifacts for the emulator)")
-        stack = Stack(started.pid, started.port, _start_runtime(env), region)
+        stack = replace(
+            stack, runtime_pid=_start_runtime(env, gateway_port, stack_outputs["site_bucket_name"])
+        )
         STACK_FILE.write_text(json.dumps(asdict(stack)), encoding="utf-8")
         ENV_FILE.write_text(
             "".join(f"export {k}={v}\n" for k, v in sorted(env.items())), encoding="utf-8"
         )
         done(f"pid {stack.runtime_pid}, logs in .local/runtime/logs/")
 
-        from local_runtime.demo import run_demo  # noqa: PLC0415 - only `up` needs the clients
+        from local_runtime.demo import (  # noqa: PLC0415 - only `up` needs the clients
+            create_demo_user,
+            run_demo,
+        )
 
         done = _step(f"Demo: {demo_events} events through the producer into the stream")
         run_demo(stack_outputs, demo_events)
         done("records flowed from the producer to the archive")
+
+        done = _step("Demo: a confirmed user for the web app (Cognito on the emulator)")
+        email, password = create_demo_user(stack_outputs["user_pool_id"])
+        done(f"sign in at {stack.gateway_url}/site/ as {email} / {password}")
     except BaseException:
         print("The stack did not come up; stopping what was started.", file=sys.stderr)
         down(quiet=True)
@@ -149,7 +169,7 @@ def up(region: str, demo_events: int) -> None:
     _print_next_steps(stack, stack_outputs)
 
 
-def _start_runtime(env: dict[str, str]) -> int:
+def _start_runtime(env: dict[str, str], gateway_port: int, site_bucket: str) -> int:
     log = open(STATE_DIR / "runtime.log", "ab")  # noqa: SIM115 - handed to the child
     with log:
         process = subprocess.Popen(  # noqa: S603 - our interpreter and our module
@@ -164,6 +184,10 @@ def _start_runtime(env: dict[str, str]) -> int:
                 str(STATE_DIR / "runtime"),
                 "--runtime-libs",
                 str(RUNTIME_LIBS),
+                "--gateway-port",
+                str(gateway_port),
+                "--site-bucket",
+                site_bucket,
             ],
             cwd=ROOT,
             env={**os.environ, **env},
@@ -182,6 +206,9 @@ def _print_next_steps(stack: Stack, stack_outputs: dict[str, Any]) -> None:
     bucket = stack_outputs.get("archive_bucket_name", "<archive_bucket_name>")
     print(
         f"""
+The web app: {stack.gateway_url}/site/   (the demo user's sign-in is printed above)
+The web API: {stack_outputs.get("api_url")}   (OpenAPI: dist/openapi/web_api.json)
+
 What to try next (the emulator is at {stack.endpoint_url}):
   source .local/env.sh                      # point boto3 and Terraform at the emulator
   .venv/bin/python -m clients.producer --stream {stream} --count 1000

@@ -62,6 +62,10 @@ resource "aws_cognito_user_pool_client" "web" {
   generate_secret     = false
   explicit_auth_flows = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
+  # The ID token carries the email the API stores for subscriptions; naming the
+  # attributes also keeps any future custom attribute out of tokens by default.
+  read_attributes = ["email", "email_verified"]
+
   # Sign-in and recovery answer the same for unknown users: emails do not leak.
   prevent_user_existence_errors = "ENABLED"
   enable_token_revocation       = true

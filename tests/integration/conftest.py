@@ -47,7 +47,12 @@ def emulator_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
             pytest.fail(f"{required} is missing: run `{hint}` (make test does)")
     log = tmp_path_factory.mktemp("emulator") / "emulator.log"
     with emulator.running(log) as running:
-        env = {**running.client_environment(), "TF_CLI_CONFIG_FILE": str(TF_CLI_CONFIG)}
+        env = {
+            **running.client_environment(),
+            "TF_CLI_CONFIG_FILE": str(TF_CLI_CONFIG),
+            # Chosen before apply: the site's config.json and the API's CORS origin name it.
+            "TF_VAR_local_gateway_url": f"http://{emulator.LOOPBACK}:{emulator.free_port()}",
+        }
         saved = {k: os.environ.get(k) for k in env}
         os.environ.update(env)
         try:
@@ -90,7 +95,12 @@ def outputs(local: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def runtime(local: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def runtime(
+    local: Any,
+    outputs: dict[str, Any],
+    emulator_environment: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Path]:
     """The local runtime serving the applied environment; yields its state directory."""
     state_dir = tmp_path_factory.mktemp("runtime")
     with (state_dir / "runtime.log").open("ab") as log:
@@ -106,6 +116,10 @@ def runtime(local: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
                 str(state_dir),
                 "--runtime-libs",
                 str(RUNTIME_LIBS),
+                "--gateway-port",
+                emulator_environment["TF_VAR_local_gateway_url"].rsplit(":", 1)[1],
+                "--site-bucket",
+                outputs["site_bucket_name"],
             ],
             cwd=ROOT,
             stdout=log,

@@ -21,3 +21,7 @@ log_retention_days = 14
 # Test data need not outlive its tiers.
 archive_expiration_days         = 180
 iterator_age_alarm_threshold_ms = 300000
+
+# Sender of the web-app welcome emails: replace with an address of your domain; SES
+# sends a confirmation to it after the first apply.
+sender_email = "welcome@example.com"

@@ -44,3 +44,30 @@ module "stream_processing" {
 
   tags = local.tags
 }
+
+module "web_app" {
+  source = "../../../modules/web_app"
+
+  name_prefix         = local.name_prefix
+  artifacts_dir       = local.artifacts_dir
+  site_source_dir     = "${path.module}/../../../web"
+  sender_email        = var.sender_email
+  lambda_architecture = var.lambda_architecture
+  log_level           = var.log_level
+  log_retention_days  = var.log_retention_days
+
+  # moto 5.2 implements no CloudFront response headers policy: the local runtime serves
+  # the site bucket itself, at the gateway URL the runtime is started with.
+  create_cloudfront_distribution = false
+  site_origin_override           = "${var.local_gateway_url}/site/"
+  api_url_override               = "${var.local_gateway_url}/{api_id}/{stage}"
+  cognito_endpoint_override      = var.emulator_url
+  # Plain-HTTP emulator: the TLS-only deny would refuse every request (see
+  # stream_processing below); throwaway environment otherwise.
+  deny_insecure_transport     = false
+  deletion_protection         = false
+  force_destroy_buckets       = true
+  kms_deletion_window_in_days = 7
+
+  tags = local.tags
+}

@@ -94,3 +94,31 @@ variable "log_retention_days" {
   description = "Processor log retention in days."
   type        = number
 }
+
+variable "sender_email" {
+  description = "Sender of the welcome emails; the emulator verifies SES identities at once."
+  type        = string
+  default     = "welcome@example.com"
+}
+
+variable "local_gateway_url" {
+  description = "Where the local runtime serves the REST APIs and the site (make up and the tests pick a free port and pass it as TF_VAR_local_gateway_url)."
+  type        = string
+  default     = "http://127.0.0.1:8321"
+
+  validation {
+    condition     = can(regex("^http://127\\.0\\.0\\.1:[0-9]{1,5}$", var.local_gateway_url))
+    error_message = "local_gateway_url must be http://127.0.0.1:PORT (the local runtime listens on loopback only)."
+  }
+}
+
+variable "emulator_url" {
+  description = "The emulator's endpoint, for the web page's Cognito calls (the provider itself reads AWS_ENDPOINT_URL; make up passes the same value as TF_VAR_emulator_url)."
+  type        = string
+  default     = "http://127.0.0.1:5000"
+
+  validation {
+    condition     = can(regex("^http://127\\.0\\.0\\.1:[0-9]{1,5}$", var.emulator_url))
+    error_message = "emulator_url must be http://127.0.0.1:PORT."
+  }
+}

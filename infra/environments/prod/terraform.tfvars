@@ -27,3 +27,7 @@ log_retention_days = 365
 # Archive kept forever (tiered to GLACIER_IR after 90 days).
 archive_expiration_days         = null
 iterator_age_alarm_threshold_ms = 60000
+
+# Sender of the web-app welcome emails: replace with an address of your domain; SES
+# sends a confirmation to it after the first apply.
+sender_email = "welcome@example.com"

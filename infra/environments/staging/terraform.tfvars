@@ -20,3 +20,7 @@ log_retention_days = 30
 
 archive_expiration_days         = 365
 iterator_age_alarm_threshold_ms = 120000
+
+# Sender of the web-app welcome emails: replace with an address of your domain; SES
+# sends a confirmation to it after the first apply.
+sender_email = "welcome@example.com"

@@ -38,3 +38,22 @@ module "stream_processing" {
 
   tags = local.tags
 }
+
+module "web_app" {
+  source = "../../../modules/web_app"
+
+  name_prefix         = local.name_prefix
+  artifacts_dir       = local.artifacts_dir
+  site_source_dir     = "${path.module}/../../../web"
+  sender_email        = var.sender_email
+  lambda_architecture = var.lambda_architecture
+  log_level           = var.log_level
+  log_retention_days  = var.log_retention_days
+  alarm_email         = var.alarm_email
+
+  acm_certificate_arn = var.site_certificate_arn
+  aliases             = var.site_aliases
+  route53_zone_id     = var.site_route53_zone_id
+
+  tags = local.tags
+}

@@ -125,3 +125,26 @@ variable "iterator_age_alarm_threshold_ms" {
   description = "Iterator age (ms) above which the processor is considered behind."
   type        = number
 }
+
+variable "sender_email" {
+  description = "Address the web-app's welcome emails come from; its SES identity must be confirmed by its owner after the first apply."
+  type        = string
+}
+
+variable "site_certificate_arn" {
+  description = "ACM certificate (us-east-1) for a custom site domain; null serves the site on its CloudFront domain."
+  type        = string
+  default     = null
+}
+
+variable "site_aliases" {
+  description = "Custom domain names of the site (need site_certificate_arn)."
+  type        = list(string)
+  default     = []
+}
+
+variable "site_route53_zone_id" {
+  description = "Route 53 zone in which to create alias records for site_aliases; null creates none."
+  type        = string
+  default     = null
+}
