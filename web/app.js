@@ -315,6 +315,10 @@ async function start() {
     signedOut();
     showStatus("Signed out.");
   });
+  // The sign-in and sign-up buttons start disabled: clicked before these handlers exist,
+  // they would submit their form natively and reload the page, losing what was typed.
+  $("signin-button").disabled = false;
+  $("signup-button").disabled = false;
 
   session = loadSession();
   if (session) await signedIn();

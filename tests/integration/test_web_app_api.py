@@ -22,8 +22,7 @@ import requests
 from PIL import Image
 from pycognito import Cognito
 
-from local_runtime.runtime import DISCOVERY_INTERVAL_SECONDS
-from tests.integration.support import runtime_status, wait_until
+from tests.integration.support import emails_sent, wait_until, wait_until_drained
 
 Call = Callable[..., requests.Response]
 
@@ -156,11 +155,6 @@ def test_bad_input_gets_clear_errors_and_writes_nothing(api: Call, alice: User) 
     assert api("GET", "/items", alice).json()["items"] == before
 
 
-def emails_sent() -> int:
-    """Recipients the emulator's SES has accepted so far (this account and region)."""
-    return int(boto3.client("ses").get_send_quota()["SentLast24Hours"])
-
-
 def test_subscribing_twice_sends_exactly_one_welcome_email(
     api: Call, bob: User, runtime: Any
 ) -> None:
@@ -173,17 +167,7 @@ def test_subscribing_twice_sends_exactly_one_welcome_email(
     assert again.json() == first.json()
 
     wait_until(lambda: emails_sent() > before, timeout=90, what="the welcome email")
-    sent_at = time.time()
-
-    def stream_drained_since() -> bool:
-        # A second email could only come from a later stream record: wait until the
-        # runtime has polled the subscribers stream to its end after the first one.
-        status = runtime_status(runtime)
-        mappings = [m for m in status["mappings"].values() if "welcome" in m["function_arn"]]
-        fresh = status.get("updated_at", 0) > sent_at + DISCOVERY_INTERVAL_SECONDS
-        return fresh and bool(mappings) and all(m["caught_up"] for m in mappings)
-
-    wait_until(stream_drained_since, timeout=60, what="the subscribers stream to drain")
+    wait_until_drained(runtime, "welcome", since=time.time())
     assert emails_sent() == before + 1
 
 
