@@ -312,27 +312,62 @@ def inputs_digest(entries: Sequence[Entry], deps: str | None, target: Target) ->
     return digest.hexdigest()
 
 
-def pip_install(requirements: Path, destination: Path, target: Target) -> None:
-    """Install requirements into destination with the pip of this interpreter."""
-    command = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        *PIP_INSTALL_FLAGS,
-        *target.pip_args,
-        "--target",
-        str(destination),
-        "-r",
-        str(requirements),
-    ]
+def _run_pip(arguments: list[str], requirements: Path, target: Target) -> None:
+    command = [sys.executable, "-m", "pip", *arguments]
     result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise BuildError(
-            f"pip could not install {requirements} for {target.label} "
+            f"pip could not {arguments[0]} {requirements} for {target.label} "
             f"(platform {target.platform}, Python {target.python_version}); "
             f"exit code {result.returncode}:\n{result.stdout}{result.stderr}".rstrip()
         )
+
+
+def pip_install(requirements: Path, destination: Path, target: Target) -> None:
+    """Install requirements into destination with the pip of this interpreter.
+
+    Cross-installing takes wheels only, yet some pure-Python packages are published as
+    source only (amazon-dax-client). So the requirements are first built into wheels
+    here, and the platform-independent ones (`-none-any`) are offered to the install;
+    a package with compiled code still has to come as a wheel for the target.
+    """
+    pure_wheels = destination.with_name(destination.name + ".pure-wheels")
+    shutil.rmtree(pure_wheels, ignore_errors=True)
+    _run_pip(
+        [
+            "wheel",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "--no-input",
+            "--wheel-dir",
+            str(pure_wheels),
+            "-r",
+            str(requirements),
+        ],
+        requirements,
+        target,
+    )
+    for wheel in pure_wheels.glob("*.whl"):
+        if not wheel.name.endswith("-none-any.whl"):
+            wheel.unlink()
+    try:
+        _run_pip(
+            [
+                "install",
+                *PIP_INSTALL_FLAGS,
+                *target.pip_args,
+                "--find-links",
+                str(pure_wheels),
+                "--target",
+                str(destination),
+                "-r",
+                str(requirements),
+            ],
+            requirements,
+            target,
+        )
+    finally:
+        shutil.rmtree(pure_wheels, ignore_errors=True)
 
 
 def ensure_deps(

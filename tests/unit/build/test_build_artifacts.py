@@ -7,11 +7,13 @@ that are about pip running (clean installs, changed requirements) run it for rea
 
 import base64
 import hashlib
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -167,7 +169,7 @@ def test_host_artifact_runs_with_the_host_python(workspace: Path, tmp_path: Path
     run_build(workspace, targets=[ba.host_target()])
     unpacked = tmp_path / "unpacked"
     with zipfile.ZipFile(workspace / "dist/host/orders.zip") as archive:
-        archive.extractall(unpacked)
+        archive.extractall(unpacked)  # noqa: S202 - the zip this test just built
     probe = "import orders.handler as h, six; print(h.lambda_handler(7, None), six.__file__)"
 
     result = subprocess.run(  # noqa: S603 - our own interpreter
@@ -515,3 +517,31 @@ def test_real_functions_build_reproducibly(tmp_path: Path) -> None:
             assert "__pycache__" not in name
     manifest = (outputs[0] / "manifest.json").read_bytes()
     assert manifest == (outputs[1] / "manifest.json").read_bytes()
+
+
+def test_pure_python_source_only_requirement_is_cross_installed(tmp_path: Path) -> None:
+    """A package published only as source (like amazon-dax-client) still reaches the
+    arm64 zip when it is pure Python: it is built into a -none-any wheel first, where
+    `--only-binary=:all:` alone finds no distribution for it."""
+    index = tmp_path / "index"
+    index.mkdir()
+    with tarfile.open(index / "sdist_only_pkg-1.0.tar.gz", "w:gz") as sdist:
+        for name, text in {
+            "sdist_only_pkg/__init__.py": "VALUE = 42\n",
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools>=61"]\n'
+            'build-backend = "setuptools.build_meta"\n'
+            '[project]\nname = "sdist-only-pkg"\nversion = "1.0"\n',
+        }.items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"sdist_only_pkg-1.0/{name}")
+            info.size = len(data)
+            sdist.addfile(info, io.BytesIO(data))
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text(f"--find-links {index}\nsdist-only-pkg==1.0\n")
+    destination = tmp_path / "deps"
+    destination.mkdir()
+
+    ba.pip_install(requirements, destination, ba.lambda_target("arm64"))
+
+    assert (destination / "sdist_only_pkg" / "__init__.py").read_text() == "VALUE = 42\n"
+    assert not list(tmp_path.glob("*.pure-wheels")), "the temporary wheel dir is removed"
