@@ -1,0 +1,351 @@
+"""The REST API: routes, the caller's identity, the request gate and the error model.
+
+Nothing here reads the environment or creates an AWS client: `handler` wires real
+services in. The error model and gate are web_api's (same statuses, same JSON), without
+CORS (native apps send no preflights) and with a 32 KiB body limit (a note's body alone
+may be 16 KiB of UTF-8, which JSON escaping can grow).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
+from aws_lambda_powertools.metrics import MetricUnit
+
+from mobile_api.devices import DeviceRegistry, PlatformNotConfiguredError, TokenRejectedError
+from mobile_api.models import (
+    Device,
+    DeviceRegistration,
+    ErrorResponse,
+    Health,
+    NewNote,
+    Note,
+    NoteChanges,
+    NoteList,
+    SharedNote,
+    SharedNoteList,
+    ShareReceipt,
+    ShareRequest,
+    is_device_id,
+    is_resource_id,
+)
+from mobile_api.repository import NotesRepository, SharesRepository
+from mobile_api.sharing import (
+    PushNotQueuedError,
+    RecipientNotFoundError,
+    SelfShareError,
+    ShareService,
+)
+
+MAX_BODY_BYTES = 32 * 1024
+# Routes the gateway may serve without the Cognito authorizer.
+PUBLIC_ROUTES = frozenset({("GET", "/health")})
+# How long a client should wait before retrying a share whose push was not queued.
+RETRY_AFTER_SECONDS = 2
+
+logger = Logger(child=True)
+# Metrics share one buffer per process; the handler's log_metrics flushes it.
+metrics = Metrics()
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    notes: NotesRepository
+    shares: SharesRepository
+    sharing: ShareService
+    devices: DeviceRegistry
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The signed-in user, as the Cognito authorizer vouched for them."""
+
+    sub: str
+    email: str | None
+
+
+def caller_from_event(event: Mapping[str, Any]) -> Caller | None:
+    """The caller from `requestContext.authorizer.claims`; None if there is no usable sub.
+
+    Only the gateway can write there, so this is the one trusted source of identity.
+    The sub must be a uuid, as Cognito issues it, because it becomes part of keys.
+    """
+    context = event.get("requestContext") or {}
+    claims = (context.get("authorizer") or {}).get("claims") or {}
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not is_resource_id(sub.lower()):
+        return None
+    email = claims.get("email")
+    return Caller(sub=sub, email=email if isinstance(email, str) and email else None)
+
+
+def gate(event: Mapping[str, Any]) -> tuple[HTTPStatus, str] | None:
+    """Refuse a request before routing and validation, or return None to let it through.
+
+    Runs first so an unauthenticated caller learns nothing about routes or schemas and a
+    huge body is never parsed.
+    """
+    method = str(event.get("httpMethod", "")).upper()
+    if (method, event.get("path")) in PUBLIC_ROUTES:
+        return None
+    if caller_from_event(event) is None:
+        # The Cognito authorizer always sets claims; their absence means the gateway is
+        # misconfigured, and guessing an owner would mix users' data.
+        return HTTPStatus.UNAUTHORIZED, "Missing or invalid caller identity"
+    body = event.get("body")
+    if not body:
+        return None
+    try:
+        raw = (
+            base64.b64decode(body, validate=True)
+            if event.get("isBase64Encoded")
+            else body.encode("utf-8")
+        )
+        if len(raw) > MAX_BODY_BYTES:
+            return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, (
+                f"Request body is larger than {MAX_BODY_BYTES} bytes"
+            )
+        raw.decode("utf-8")
+    except (binascii.Error, UnicodeError):
+        return HTTPStatus.BAD_REQUEST, "Request body is not valid UTF-8 text"
+    return None
+
+
+def gate_response(status: HTTPStatus, message: str) -> dict[str, Any]:
+    """A REST proxy response for a gated request."""
+    return {
+        "statusCode": int(status),
+        "multiValueHeaders": {"Content-Type": [content_types.APPLICATION_JSON]},
+        "body": ErrorResponse(message=message).model_dump_json(exclude_none=True),
+        "isBase64Encoded": False,
+    }
+
+
+def _error(
+    status: HTTPStatus, message: str, headers: Mapping[str, str] | None = None, **extra: Any
+) -> Response[dict[str, Any]]:
+    body = ErrorResponse(message=message, **extra).model_dump(mode="json", exclude_none=True)
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=body,
+        headers=dict(headers or {}),
+    )
+
+
+def create_app(services: Callable[[], Services]) -> APIGatewayRestResolver:
+    """The resolver with every route; `services` is only called while a route runs."""
+    app = APIGatewayRestResolver(enable_validation=True)
+
+    def caller() -> Caller:
+        found = caller_from_event(app.current_event.raw_event)
+        if found is None:  # the gate refuses these first; kept so no route can guess
+            raise ServiceError(HTTPStatus.UNAUTHORIZED, "Missing or invalid caller identity")
+        return found
+
+    @app.get("/health", enable_validation=False)
+    def health() -> dict[str, str]:
+        return Health(status="ok").model_dump()
+
+    _register_note_routes(app, services, caller)
+    _register_sharing_routes(app, services, caller)
+    _register_device_routes(app, services, caller)
+    _register_error_handlers(app)
+    return app
+
+
+def _register_note_routes(
+    app: APIGatewayRestResolver, services: Callable[[], Services], caller: Callable[[], Caller]
+) -> None:
+    @app.get("/notes")
+    def list_notes() -> NoteList:
+        return NoteList(notes=services().notes.list_notes(caller().sub))
+
+    @app.post("/notes", status_code=HTTPStatus.CREATED)
+    def create_note(new_note: NewNote) -> Note:
+        note = services().notes.create_note(caller().sub, new_note.title, new_note.body)
+        metrics.add_metric(name="NotesCreated", unit=MetricUnit.Count, value=1)
+        return note
+
+    @app.get("/notes/<note_id>")
+    def get_note(note_id: str) -> Note:
+        owner = caller().sub
+        note = services().notes.get_note(owner, note_id) if is_resource_id(note_id) else None
+        if note is None:
+            raise _note_not_found()
+        return note
+
+    @app.patch("/notes/<note_id>")
+    def update_note(note_id: str, changes: NoteChanges) -> Note:
+        owner = caller().sub
+        note = (
+            services().notes.update_note(owner, note_id, changes)
+            if is_resource_id(note_id)
+            else None
+        )
+        if note is None:
+            raise _note_not_found()
+        metrics.add_metric(name="NotesUpdated", unit=MetricUnit.Count, value=1)
+        return note
+
+    @app.delete("/notes/<note_id>", status_code=HTTPStatus.NO_CONTENT)
+    def delete_note(note_id: str) -> Response[None]:
+        owner = caller().sub
+        if not (is_resource_id(note_id) and services().notes.delete_note(owner, note_id)):
+            raise _note_not_found()
+        metrics.add_metric(name="NotesDeleted", unit=MetricUnit.Count, value=1)
+        return Response(status_code=HTTPStatus.NO_CONTENT, body=None)
+
+
+def _register_sharing_routes(
+    app: APIGatewayRestResolver, services: Callable[[], Services], caller: Callable[[], Caller]
+) -> None:
+    @app.post("/notes/<note_id>/share", status_code=HTTPStatus.CREATED)
+    def share_note(note_id: str, request: ShareRequest) -> ShareReceipt:
+        who = caller()
+        if who.email is None:
+            raise ServiceError(
+                HTTPStatus.BAD_REQUEST,
+                "The caller's token has no email claim; sign in with an ID token to share",
+            )
+        try:
+            shared = is_resource_id(note_id) and services().sharing.share(
+                who.sub, who.email, note_id, request.email
+            )
+        except RecipientNotFoundError:
+            raise ServiceError(
+                HTTPStatus.UNPROCESSABLE_ENTITY, "No user with that email address"
+            ) from None
+        except SelfShareError:
+            raise ServiceError(
+                HTTPStatus.UNPROCESSABLE_ENTITY, "A note cannot be shared with its owner"
+            ) from None
+        if not shared:
+            raise _note_not_found()
+        metrics.add_metric(name="NotesShared", unit=MetricUnit.Count, value=1)
+        return ShareReceipt(recipient=request.email)
+
+    @app.get("/shared")
+    def list_shared() -> SharedNoteList:
+        found = services()
+        shares = found.shares.list_shares(caller().sub)
+        notes = found.notes.get_notes([(share.owner_sub, share.note_id) for share in shares])
+        shared = [
+            SharedNote(
+                **note.model_dump(),
+                note_key=share.note_key,
+                owner_email=share.owner_email,
+                shared_at=share.shared_at,
+            )
+            for share in shares
+            # A share outlives a deleted note; such shares are left out.
+            if (note := notes.get((share.owner_sub, share.note_id))) is not None
+        ]
+        shared.sort(key=lambda note: (note.shared_at, note.note_key), reverse=True)
+        return SharedNoteList(notes=shared)
+
+
+def _register_device_routes(
+    app: APIGatewayRestResolver, services: Callable[[], Services], caller: Callable[[], Caller]
+) -> None:
+    @app.post("/devices", status_code=HTTPStatus.CREATED)
+    def register_device(registration: DeviceRegistration) -> Device:
+        try:
+            device = services().devices.register(
+                caller().sub, registration.platform, registration.token
+            )
+        except PlatformNotConfiguredError:
+            raise ServiceError(
+                HTTPStatus.UNPROCESSABLE_ENTITY,
+                f"Push notifications are not configured for {registration.platform.value}",
+            ) from None
+        except TokenRejectedError:
+            raise ServiceError(
+                HTTPStatus.UNPROCESSABLE_ENTITY, "The push service rejected the device token"
+            ) from None
+        metrics.add_metric(name="DevicesRegistered", unit=MetricUnit.Count, value=1)
+        return device
+
+    @app.delete("/devices/<device_id>", status_code=HTTPStatus.NO_CONTENT)
+    def unregister_device(device_id: str) -> Response[None]:
+        owner = caller().sub
+        if not (is_device_id(device_id) and services().devices.unregister(owner, device_id)):
+            raise NotFoundError("Device not found")
+        metrics.add_metric(name="DevicesUnregistered", unit=MetricUnit.Count, value=1)
+        return Response(status_code=HTTPStatus.NO_CONTENT, body=None)
+
+
+def _note_not_found() -> NotFoundError:
+    # One message for "no such id" and "someone else's id": ids must not leak.
+    return NotFoundError("Note not found")
+
+
+def _register_error_handlers(app: APIGatewayRestResolver) -> None:
+    def service_error(error: ServiceError) -> Response[dict[str, Any]]:
+        return _error(HTTPStatus(error.status_code), str(error.msg))
+
+    def push_not_queued(error: PushNotQueuedError) -> Response[dict[str, Any]]:
+        logger.warning("Share rolled back: the push was not queued", extra={"reason": str(error)})
+        metrics.add_metric(name="SharePushNotQueued", unit=MetricUnit.Count, value=1)
+        return _error(
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "The note was not shared: the notification could not be queued; retry",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    def invalid_request(error: RequestValidationError) -> Response[dict[str, Any]]:
+        # Powertools raises the same error when a route's response breaks its own model;
+        # that is our bug, not the client's.
+        if any(detail["loc"][:1] == ("response",) for detail in error.errors()):
+            return unexpected(error)
+        # Only where and what: the offending input is never echoed back.
+        field_errors = [
+            {"loc": list(detail["loc"]), "type": detail["type"], "msg": detail["msg"]}
+            for detail in error.errors()
+        ]
+        if any(detail["type"] == "json_invalid" for detail in field_errors):
+            return _error(
+                HTTPStatus.BAD_REQUEST, "Request body is not valid JSON", errors=field_errors
+            )
+        return _error(
+            HTTPStatus.UNPROCESSABLE_ENTITY, "Request validation failed", errors=field_errors
+        )
+
+    def unsupported_content_type(_: RequestUnsupportedContentType) -> Response[dict[str, Any]]:
+        return _error(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Request body must be sent as application/json"
+        )
+
+    def unexpected(error: Exception) -> Response[dict[str, Any]]:
+        request_id = app.current_event.request_context.request_id
+        logger.exception(
+            "Unhandled error", extra={"error_type": type(error).__name__, "request_id": request_id}
+        )
+        metrics.add_metric(name="UnhandledErrors", unit=MetricUnit.Count, value=1)
+        return _error(
+            HTTPStatus.INTERNAL_SERVER_ERROR, "Internal server error", correlation_id=request_id
+        )
+
+    # Looked up along each exception's MRO, most specific first.
+    app.exception_handler_manager.update_exception_handlers(
+        {
+            # Also unknown routes: Powertools raises NotFoundError("Not found") for them.
+            ServiceError: service_error,
+            PushNotQueuedError: push_not_queued,
+            RequestValidationError: invalid_request,
+            RequestUnsupportedContentType: unsupported_content_type,
+            Exception: unexpected,
+        }
+    )

@@ -1,0 +1,92 @@
+"""Lambda entry point: wires Powertools' SQS batch processing to the push delivery."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.config import Config
+
+from push_notifier.config import load_settings
+from push_notifier.delivery import PushDelivery
+from push_notifier.message import InvalidPushMessageError, parse_push_message
+
+# Read once per cold start; a missing setting fails the import with a clear message.
+settings = load_settings(os.environ)
+
+logger = Logger()
+metrics = Metrics()
+tracer = Tracer()
+
+# Standard retry mode backs off on SNS throttling and 5xx before a message is reported.
+_client_config = Config(retries={"mode": "standard", "max_attempts": 3})
+delivery = PushDelivery(
+    boto3.client("sns", config=_client_config),
+    boto3.client("dynamodb", config=_client_config),
+    settings.devices_table,
+)
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+class PushNotDeliveredError(Exception):
+    """Some endpoint failed transiently; the message is reported for redelivery."""
+
+
+def handle_record(record: SQSRecord) -> None:
+    """Push one message to all of its recipient's devices; raise to have it redelivered."""
+    try:
+        message = parse_push_message(record.body)
+    except InvalidPushMessageError as error:
+        # Permanent: the same body can never succeed. Counted and dropped (the batch
+        # response leaves it out, so SQS deletes it) instead of cycling to the DLQ.
+        metrics.add_metric(name="InvalidPushMessages", unit=MetricUnit.Count, value=1)
+        logger.warning(
+            "Invalid push message dropped",
+            extra={"reason": str(error), "message_id": record.message_id},
+        )
+        return
+    report = delivery.deliver(message)
+    metrics.add_metric(name="PushesSent", unit=MetricUnit.Count, value=report.sent)
+    metrics.add_metric(name="EndpointsRemoved", unit=MetricUnit.Count, value=report.removed)
+    logger.info(
+        "Push delivered",
+        extra={
+            "recipient_sub": message.recipient_sub,
+            "message_id": record.message_id,
+            "sent": report.sent,
+            "endpoints_removed": report.removed,
+            "failed": len(report.failures),
+        },
+    )
+    if report.failures:
+        metrics.add_metric(name="PushesFailed", unit=MetricUnit.Count, value=len(report.failures))
+        raise PushNotDeliveredError(
+            f"{len(report.failures)} endpoint(s) failed: {', '.join(sorted(set(report.failures)))}"
+        )
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    response = process_partial_response(
+        event=event, record_handler=handle_record, processor=processor, context=context
+    )
+    failed = len(response["batchItemFailures"])
+    metrics.add_metric(name="MessagesFailed", unit=MetricUnit.Count, value=failed)
+    logger.info(
+        "Batch processed",
+        extra={"batch_size": len(event.get("Records", [])), "messages_failed": failed},
+    )
+    return response

@@ -1,0 +1,54 @@
+"""DeviceRegistry decisions that moto's SNS cannot produce: a token SNS itself rejects."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from mobile_api.devices import DeviceRegistry, TokenRejectedError, device_id_for
+from mobile_api.models import Platform
+
+APP = "arn:aws:sns:us-east-1:123456789012:app/APNS/mobile-apns"
+
+
+class RejectingSns:
+    def create_platform_endpoint(self, **_: Any) -> Any:
+        raise ClientError(
+            {
+                "Error": {
+                    "Code": "InvalidParameter",
+                    "Message": "Invalid parameter: Token Reason: iOS device tokens must be "
+                    "no more than 400 hexadecimal characters",
+                }
+            },
+            "CreatePlatformEndpoint",
+        )
+
+
+class NoDevices:
+    def __init__(self) -> None:
+        self.written: list[Any] = []
+
+    def get_device(self, owner_sub: str, device_id: str) -> None:
+        return None
+
+    def put_device(self, record: Any) -> None:
+        self.written.append(record)
+
+
+def test_a_token_sns_rejects_raises_and_writes_nothing() -> None:
+    devices = NoDevices()
+    registry = DeviceRegistry(RejectingSns(), devices, {Platform.APNS: APP})  # type: ignore[arg-type]
+
+    with pytest.raises(TokenRejectedError, match="hexadecimal"):
+        registry.register("owner", Platform.APNS, "ab" * 32)
+
+    assert devices.written == []
+
+
+def test_device_id_is_sha256_of_platform_and_token() -> None:
+    assert device_id_for(Platform.FCM, "tok") == hashlib.sha256(b"fcmtok").hexdigest()
+    assert device_id_for(Platform.FCM, "tok") != device_id_for(Platform.APNS, "tok")
