@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from local_runtime.batch_responses import InvalidBatchResponseError, reported_failures
 from local_runtime.checkpoints import CheckpointStore
 from local_runtime.filters import FilterCriteria
 from local_runtime.worker import InvocationResult
@@ -117,9 +118,16 @@ class MappingConfig:
             in (mapping.get("FunctionResponseTypes") or []),
             on_failure_destination=destination.get("Destination") or None,
             filters=FilterCriteria.from_api(mapping.get("FilterCriteria")),
-            enabled=mapping.get("State", "Enabled") in ("Enabled", "Enabling", "Updating")
-            and mapping.get("Enabled", True) is not False,
+            enabled=is_enabled(mapping),
         )
+
+
+def is_enabled(mapping: Mapping[str, Any]) -> bool:
+    """Whether Lambda polls for a mapping (ListEventSourceMappings item), of any source."""
+    return (
+        mapping.get("State", "Enabled") in ("Enabled", "Enabling", "Updating")
+        and mapping.get("Enabled", True) is not False
+    )
 
 
 def _int_or(value: Any, default: int) -> int:
@@ -315,23 +323,17 @@ class ShardPoller:
             return 0
         if not self.mapping.report_batch_item_failures:
             return None
-        payload = result.payload
-        if payload is None or (isinstance(payload, dict) and not payload.get("batchItemFailures")):
-            return None
-        failures = payload.get("batchItemFailures") if isinstance(payload, dict) else None
         positions = {r.sequence_number: i for i, r in enumerate(batch.records)}
-        indexes: list[int] = []
-        for failure in failures if isinstance(failures, list) else [None]:
-            identifier = failure.get("itemIdentifier") if isinstance(failure, dict) else None
-            if identifier not in positions:
-                # AWS treats a response it cannot parse, or an unknown or empty
-                # identifier, as a failure of the whole batch.
-                self.stats.partial_failures += 1
-                self.stats.last_error = f"invalid batchItemFailures entry: {failure!r}"
-                return 0
-            indexes.append(positions[identifier])
+        try:
+            failed = reported_failures(result.payload, positions)
+        except InvalidBatchResponseError as error:
+            self.stats.partial_failures += 1
+            self.stats.last_error = str(error)
+            return 0
+        if not failed:
+            return None
         self.stats.partial_failures += 1
-        return min(indexes)
+        return min(positions[identifier] for identifier in failed)
 
     def _expire_old_records(self, batch: _Batch) -> None:
         max_age = self.mapping.max_record_age_seconds

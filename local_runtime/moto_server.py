@@ -1,14 +1,18 @@
 """The emulator process: moto's server, minus moto's own attempts to run functions.
 
-moto tries to invoke a function itself (in Docker) whenever a Kinesis stream or a
-DynamoDB table with an event source mapping, or a bucket notifying Lambda, gets a
-write. In this project the local runtime is what runs functions, so those attempts
-are switched off here:
+moto tries to invoke a function itself (in Docker) whenever a Kinesis stream, a
+DynamoDB table or an SQS queue with an event source mapping, or a bucket notifying
+Lambda, gets a write. In this project the local runtime is what runs functions, so
+those attempts are switched off here:
 - DynamoDB streams: after its attempt (which "succeeds" even without Docker) moto
   empties the table's stream shard and restarts its sequence numbers, so a poller
   would never see a record;
 - Kinesis and S3: with Docker present every record and object would be delivered
-  twice (once by moto, once by the runtime).
+  twice (once by moto, once by the runtime);
+- SQS: moto receives each new message for the mapping as it is sent, which counts a
+  receive (ApproximateReceiveCount, hence the redrive policy) that no function saw.
+  Queues are made to forget their mappings instead; Lambda's own list of mappings,
+  which the runtime reads, is untouched.
 Started by local_runtime.emulator as a script (`python moto_server.py -H ... -p ...`).
 """
 
@@ -18,6 +22,7 @@ from typing import Any
 from moto.awslambda.models import LambdaBackend
 from moto.s3 import notifications
 from moto.server import main
+from moto.sqs.models import Queue
 
 
 def _not_delivered(*_: Any, **__: Any) -> str:
@@ -35,6 +40,12 @@ def _switch_off_moto_delivery() -> None:
             # A moto upgrade renamed the hook: fail loudly rather than deliver twice.
             raise SystemExit(f"moto has no {owner.__name__}.{name}: update moto_server.py")
         setattr(owner, name, _not_delivered)
+    if "lambda_event_source_mappings" not in Queue.add_message.__code__.co_names:
+        raise SystemExit("moto's Queue.add_message changed: update moto_server.py")
+    # Every read gets a fresh empty dict, and what is assigned or stored in it is dropped.
+    Queue.lambda_event_source_mappings = property(  # type: ignore[assignment]
+        lambda _queue: {}, lambda _queue, _value: None
+    )
 
 
 if __name__ == "__main__":

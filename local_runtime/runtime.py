@@ -7,8 +7,9 @@ events the mappings describe to the artifact running in a worker process. A wiri
 mistake in Terraform therefore shows up as a failing local test.
 
 Stream sources (Kinesis, DynamoDB streams) are served by one ShardPoller per
-mapping and shard; S3 bucket notifications become async invocations; REST APIs and
-the static site are served on one local HTTP port (see the modules named below).
+mapping and shard, SQS queues by one QueuePoller per mapping; S3 bucket
+notifications become async invocations; REST APIs and the static site are served on
+one local HTTP port (see the modules named below).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -37,11 +39,14 @@ from local_runtime.gateway_server import GatewayServer
 from local_runtime.kinesis import KinesisSource
 from local_runtime.s3_notifications import S3NotificationPoller, SeenObjects
 from local_runtime.site import SiteFiles
+from local_runtime.sqs import Queue, QueueMappingConfig, QueuePoller
 from local_runtime.worker import FunctionWorker
 
 log = logging.getLogger(__name__)
 
 DISCOVERY_INTERVAL_SECONDS = 2.0
+# Second part of a queue poller's key (a stream poller's is its shard id).
+QUEUE_POLLER = "queue"
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ class RuntimeSettings:
 
 @dataclass(frozen=True)
 class _RunningPoller:
-    poller: ShardPoller
+    poller: ShardPoller | QueuePoller
     thread: threading.Thread
     stop: threading.Event
 
@@ -82,12 +87,12 @@ class LocalRuntime:
         self._kinesis = session.client("kinesis", endpoint_url=endpoint)
         self._dynamodb_streams = session.client("dynamodbstreams", endpoint_url=endpoint)
         self._cognito = session.client("cognito-idp", endpoint_url=endpoint)
+        self._sqs = session.client("sqs", endpoint_url=endpoint)
         s3 = session.client("s3", endpoint_url=endpoint)
         self._artifacts = ArtifactStore(settings.artifacts_dir, settings.state_dir / "code")
         self._checkpoints = CheckpointStore(settings.state_dir / "checkpoints.json")
         self._destination = AwsFailureDestination(
-            session.client("sqs", endpoint_url=endpoint),
-            session.client("sns", endpoint_url=endpoint),
+            self._sqs, session.client("sns", endpoint_url=endpoint)
         )
         self._functions_lock = threading.Lock()
         self._deployed: dict[str, DeployedFunction] = {}
@@ -218,30 +223,10 @@ class LocalRuntime:
             for raw in mappings["EventSourceMappings"]:
                 key_prefix = raw["UUID"]
                 try:
-                    mapping = MappingConfig.from_api(raw)
-                    if not mapping.enabled:
-                        continue
-                    source = self._source(mapping, function)
-                    if source is None:
-                        continue
-                    worker = self._worker(function)
-                    for shard_id in source.shard_ids():
-                        key = (mapping.uuid, shard_id)
-                        wanted.add(key)
-                        existing = self._pollers.get(key)
-                        if existing and existing.poller.mapping == mapping and existing.alive:
-                            continue
-                        self._start_poller(
-                            key,
-                            ShardPoller(
-                                mapping,
-                                source,
-                                shard_id,
-                                worker,
-                                self._checkpoints,
-                                self._destination,
-                            ),
-                        )
+                    if raw["EventSourceArn"].split(":")[2] == "sqs":
+                        wanted |= self._serve_queue_mapping(raw, function)
+                    else:
+                        wanted |= self._serve_stream_mapping(raw, function)
                     self._errors.pop(key_prefix, None)
                 except Exception as error:  # report and keep serving the other mappings
                     self._errors[key_prefix] = f"{type(error).__name__}: {error}"
@@ -249,7 +234,55 @@ class LocalRuntime:
         for key in set(self._pollers) - wanted:
             self._stop_poller(key)
 
-    def _start_poller(self, key: tuple[str, str], poller: ShardPoller) -> None:
+    def _serve_stream_mapping(
+        self, raw: Mapping[str, Any], function: DeployedFunction
+    ) -> set[tuple[str, str]]:
+        """Keep one poller per shard running; returns their keys."""
+        mapping = MappingConfig.from_api(raw)
+        if not mapping.enabled:
+            return set()
+        source = self._source(mapping, function)
+        if source is None:
+            return set()
+        worker = self._worker(function)
+        keys: set[tuple[str, str]] = set()
+        for shard_id in source.shard_ids():
+            key = (mapping.uuid, shard_id)
+            keys.add(key)
+            existing = self._pollers.get(key)
+            if existing and existing.poller.mapping == mapping and existing.alive:
+                continue
+            self._start_poller(
+                key,
+                ShardPoller(
+                    mapping, source, shard_id, worker, self._checkpoints, self._destination
+                ),
+            )
+        return keys
+
+    def _serve_queue_mapping(
+        self, raw: Mapping[str, Any], function: DeployedFunction
+    ) -> set[tuple[str, str]]:
+        """Keep the mapping's queue poller running; returns its key."""
+        mapping = QueueMappingConfig.from_api(raw)
+        if not mapping.enabled:
+            return set()
+        queue = Queue.look_up(self._sqs, mapping.queue_arn)
+        queue.check_serves(mapping, function.timeout_seconds)
+        self._worker(function)  # a missing artifact is this mapping's error, not a failed batch
+        key = (mapping.uuid, QUEUE_POLLER)
+        existing = self._pollers.get(key)
+        if not (
+            existing
+            and isinstance(existing.poller, QueuePoller)
+            and existing.poller.mapping == mapping
+            and existing.poller.queue == queue
+            and existing.alive
+        ):
+            self._start_poller(key, QueuePoller(mapping, self._sqs, queue, self.invoker_for))
+        return {key}
+
+    def _start_poller(self, key: tuple[str, str], poller: ShardPoller | QueuePoller) -> None:
         self._stop_poller(key)
         stop = threading.Event()
         thread = threading.Thread(
@@ -282,6 +315,17 @@ class LocalRuntime:
                     **asdict(running.poller.stats),
                 }
                 for (uuid, shard), running in sorted(self._pollers.items())
+                if isinstance(running.poller, ShardPoller)
+            },
+            "sqs_mappings": {
+                uuid: {
+                    "function_arn": running.poller.mapping.function_arn,
+                    "queue_arn": running.poller.mapping.queue_arn,
+                    "alive": running.alive,
+                    **asdict(running.poller.stats),
+                }
+                for (uuid, _), running in sorted(self._pollers.items())
+                if isinstance(running.poller, QueuePoller)
             },
             "errors": dict(self._errors),
             "cold_start_init_ms": {w.function.name: w.last_init_ms for w in self._all_workers()},

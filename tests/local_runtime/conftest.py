@@ -57,7 +57,9 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
 def deploy_function(aws: dict[str, Any]) -> Callable[..., str]:
     """Create a function from an artifact in the emulator; returns its ARN."""
 
-    def deploy(artifact: Path, name: str = "probe", **environment: str) -> str:
+    def deploy(
+        artifact: Path, name: str = "probe", *, timeout: int = 10, **environment: str
+    ) -> str:
         try:
             role = aws["iam"].get_role(RoleName="probe")["Role"]["Arn"]
         except aws["iam"].exceptions.NoSuchEntityException:
@@ -71,7 +73,7 @@ def deploy_function(aws: dict[str, Any]) -> Callable[..., str]:
             Role=role,
             Handler="probe.handler.lambda_handler",
             Code={"ZipFile": artifact.read_bytes()},
-            Timeout=10,
+            Timeout=timeout,
             Environment={"Variables": environment},
         )["FunctionArn"]
         return arn
