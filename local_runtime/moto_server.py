@@ -23,6 +23,7 @@ from moto.awslambda.models import LambdaBackend
 from moto.s3 import notifications
 from moto.server import main
 from moto.sqs.models import Queue
+from moto.utilities.docker_utilities import DockerModel
 
 
 def _not_delivered(*_: Any, **__: Any) -> str:
@@ -48,6 +49,14 @@ def _switch_off_moto_delivery() -> None:
     )
 
 
+def _no_docker(_model: DockerModel) -> Any:
+    # /moto-api/data.json skips attributes that raise AttributeError; the ConnectionError
+    # of a Docker client probe (no engine here) failed the whole snapshot instead, once
+    # any Lambda function existed.
+    raise AttributeError("no Docker: the local runtime runs functions, not moto")
+
+
 if __name__ == "__main__":
     _switch_off_moto_delivery()
+    DockerModel.docker_client = property(_no_docker)  # type: ignore[assignment,method-assign]
     main(sys.argv[1:])
