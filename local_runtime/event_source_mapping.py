@@ -179,7 +179,7 @@ class ShardPoller:
         self.mapping = mapping
         self.source = source
         self.shard_id = shard_id
-        self._invoker = invoker
+        self.invoker = invoker
         self._checkpoints = checkpoints
         self._destination = destination
         self._clock = clock
@@ -282,7 +282,7 @@ class ShardPoller:
         if not batch.records:
             self._pending.popleft()
             return
-        result = self._invoker.invoke({"Records": [r.event_record for r in batch.records]})
+        result = self.invoker.invoke({"Records": [r.event_record for r in batch.records]})
         self.stats.invocations += 1
         self.stats.records_delivered += len(batch.records)
         failed_from = self._failed_from(batch, result)

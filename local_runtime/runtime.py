@@ -250,7 +250,14 @@ class LocalRuntime:
             key = (mapping.uuid, shard_id)
             keys.add(key)
             existing = self._pollers.get(key)
-            if existing and existing.poller.mapping == mapping and existing.alive:
+            # A new worker means new code or settings: the poller must invoke that one.
+            if (
+                existing
+                and isinstance(existing.poller, ShardPoller)
+                and existing.poller.mapping == mapping
+                and existing.poller.invoker is worker
+                and existing.alive
+            ):
                 continue
             self._start_poller(
                 key,
