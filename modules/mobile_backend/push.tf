@@ -1,0 +1,154 @@
+# ---------------------------------------------------------------------------
+# SNS: a platform application per configured push service (nothing is created
+# for a service without credentials) and a broadcast topic
+# ---------------------------------------------------------------------------
+resource "aws_sns_platform_application" "fcm" {
+  # Whether a credential is given is not secret (the credential is).
+  count = nonsensitive(var.fcm_server_key != null) ? 1 : 0
+
+  name                = "${local.name}-fcm"
+  platform            = "GCM" # SNS's name for Firebase Cloud Messaging
+  platform_credential = var.fcm_server_key
+}
+
+resource "aws_sns_platform_application" "apns" {
+  count = nonsensitive(var.apns_certificate != null) ? 1 : 0
+
+  name                = "${local.name}-apns"
+  platform            = var.apns_platform
+  platform_principal  = var.apns_certificate
+  platform_credential = var.apns_private_key
+}
+
+locals {
+  # {"fcm": arn, "apns": arn}, keys only for configured services (PLATFORM_APPLICATIONS).
+  platform_application_arns = merge(
+    { for a in aws_sns_platform_application.fcm : "fcm" => a.arn },
+    { for a in aws_sns_platform_application.apns : "apns" => a.arn },
+  )
+}
+
+# Fan-out to every subscriber (e.g. an announcement to all devices subscribed by an
+# operator); user-to-user pushes go through the push queue instead.
+resource "aws_sns_topic" "broadcast" {
+  name              = "${local.name}-broadcast"
+  kms_master_key_id = aws_kms_key.this.arn
+  tags              = local.tags
+}
+
+# ---------------------------------------------------------------------------
+# Push queue -> push_notifier. A message failing push_max_receive_count times
+# moves to the dead-letter queue (alarmed).
+# ---------------------------------------------------------------------------
+resource "aws_sqs_queue" "push_dlq" {
+  name = "${local.name}-push-dlq"
+  # SQS's maximum: two weeks to inspect and redrive.
+  message_retention_seconds         = 1209600
+  kms_master_key_id                 = aws_kms_key.this.arn
+  kms_data_key_reuse_period_seconds = 300
+  tags                              = local.tags
+}
+
+resource "aws_sqs_queue" "push" {
+  name = "${local.name}-push"
+  # AWS's advice for a Lambda source: at least six times the function timeout, so a
+  # batch still being retried by the poller is not delivered twice.
+  visibility_timeout_seconds        = 6 * var.push_notifier_timeout
+  message_retention_seconds         = 345600 # 4 days: a push older than that is pointless
+  kms_master_key_id                 = aws_kms_key.this.arn
+  kms_data_key_reuse_period_seconds = 300
+
+  tags = local.tags
+
+  # The redrive policy is owned (and drift-checked) by aws_sqs_queue_redrive_policy
+  # below; the queue reads the same attribute back, so it must not manage it too.
+  lifecycle {
+    ignore_changes = [redrive_policy]
+  }
+}
+
+# A separate resource: moto 5.2 returns the policy re-serialized with spaces, which
+# the queue resource (unlike this one) reports as a change on every plan.
+resource "aws_sqs_queue_redrive_policy" "push" {
+  queue_url = aws_sqs_queue.push.id
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.push_dlq.arn
+    maxReceiveCount     = var.push_max_receive_count
+  })
+}
+
+module "push_notifier" {
+  source = "../lambda_function"
+
+  function_name = "${local.name}-push-notifier"
+  description   = "Sends the queued pushes of ${local.name} to the recipients' devices"
+  filename      = "${var.artifacts_dir}/push_notifier.zip"
+  handler       = "push_notifier.handler.lambda_handler"
+  runtime       = var.lambda_runtime
+  architecture  = var.lambda_architecture
+  layers        = var.lambda_layers
+  memory_size   = var.push_notifier_memory_size
+  timeout       = var.push_notifier_timeout
+  tracing_mode  = var.tracing_mode
+
+  vpc_subnet_ids         = values(aws_subnet.private)[*].id
+  vpc_security_group_ids = [aws_security_group.functions.id]
+
+  log_retention_days = var.log_retention_days
+  log_kms_key_arn    = aws_kms_key.this.arn
+
+  environment_variables = {
+    DEVICES_TABLE                = aws_dynamodb_table.this["devices"].name
+    POWERTOOLS_SERVICE_NAME      = "push-notifier"
+    POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
+    POWERTOOLS_LOG_LEVEL         = var.log_level
+  }
+
+  policy_statements = concat(
+    [
+      {
+        # The recipient's devices, and removal of those whose endpoint is gone.
+        sid       = "FindAndPruneDevices"
+        actions   = ["dynamodb:Query", "dynamodb:DeleteItem"]
+        resources = [aws_dynamodb_table.this["devices"].arn]
+      },
+      {
+        # What the Lambda SQS poller needs (it runs with the function's role).
+        sid       = "ConsumePushQueue"
+        actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
+        resources = [aws_sqs_queue.push.arn]
+      },
+      {
+        sid        = "UseMobileKey"
+        actions    = ["kms:Decrypt", "kms:DescribeKey"]
+        resources  = [aws_kms_key.this.arn]
+        conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = values(local.kms_via) }]
+      },
+    ],
+    length(local.platform_application_arns) > 0 ? [
+      {
+        # Publish to a device endpoint; delete it when SNS reports it disabled or gone.
+        sid       = "PushToDeviceEndpoints"
+        actions   = ["sns:Publish", "sns:DeleteEndpoint"]
+        resources = local.platform_endpoint_arns
+      },
+    ] : [],
+  )
+
+  tags = local.tags
+}
+
+resource "aws_lambda_event_source_mapping" "push" {
+  event_source_arn = aws_sqs_queue.push.arn
+  # The ARN, not the name: list_event_source_mappings matches on what was given.
+  function_name = module.push_notifier.function_arn
+
+  batch_size                         = var.push_batch_size
+  maximum_batching_window_in_seconds = var.push_maximum_batching_window_seconds
+
+  # The function reports the messages that failed transiently; only those return
+  # to the queue (and reach the dead-letter queue after push_max_receive_count).
+  function_response_types = ["ReportBatchItemFailures"]
+
+  tags = local.tags
+}

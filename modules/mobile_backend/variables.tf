@@ -1,0 +1,621 @@
+# ---------------------------------------------------------------------------
+# Naming
+# ---------------------------------------------------------------------------
+
+variable "name_prefix" {
+  description = "Prefix of every resource name, e.g. `refarch-dev` (resources are `<prefix>-mobile-*`). Lowercase letters, digits and hyphens, at most 20 characters: the bucket name `<prefix>-mobile-files-<account>-<region>` must fit S3's 63."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,18}[a-z0-9]$", var.name_prefix)) && !can(regex("--", var.name_prefix))
+    error_message = "name_prefix must be 2-20 characters of lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource that takes tags."
+  type        = map(string)
+  default     = {}
+}
+
+variable "artifacts_dir" {
+  description = "Directory of the zips written by `make build`: mobile_api.zip and push_notifier.zip (dist/ for Lambda, dist/host/ for local runs)."
+  type        = string
+}
+
+variable "api_url_override" {
+  description = "Base URL of the API returned as api_url (and in mobile_client_config) instead of the stage's invoke URL, e.g. `http://127.0.0.1:8787/{api_id}/{stage}` for the local runtime; `{api_id}` and `{stage}` are replaced with the deployed values. null uses the invoke URL."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.api_url_override == null || can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^*\\s]*)?$", var.api_url_override))
+    error_message = "api_url_override must be an http(s) URL, optionally with {api_id} and {stage} placeholders in its path."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Cognito: user pool and identity pool
+# ---------------------------------------------------------------------------
+
+variable "password_minimum_length" {
+  description = "Minimum password length (12-99); upper, lower case, digits and symbols are always required."
+  type        = number
+  default     = 12
+
+  validation {
+    condition     = var.password_minimum_length >= 12 && var.password_minimum_length <= 99 && floor(var.password_minimum_length) == var.password_minimum_length
+    error_message = "password_minimum_length must be a whole number from 12 to 99."
+  }
+}
+
+variable "mfa_configuration" {
+  description = "Multi-factor authentication with a TOTP app: OFF, OPTIONAL (users may enrol) or ON (required for everyone; cannot be switched on for an existing pool)."
+  type        = string
+  default     = "OPTIONAL"
+
+  validation {
+    condition     = contains(["OFF", "OPTIONAL", "ON"], var.mfa_configuration)
+    error_message = "mfa_configuration must be OFF, OPTIONAL or ON."
+  }
+}
+
+variable "allow_self_sign_up" {
+  description = "Let visitors create their own account (email verified by code). false: only administrators create users."
+  type        = bool
+  default     = true
+}
+
+variable "access_token_validity_minutes" {
+  description = "Lifetime of access tokens in minutes (5-1440)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.access_token_validity_minutes >= 5 && var.access_token_validity_minutes <= 1440 && floor(var.access_token_validity_minutes) == var.access_token_validity_minutes
+    error_message = "access_token_validity_minutes must be a whole number from 5 to 1440."
+  }
+}
+
+variable "id_token_validity_minutes" {
+  description = "Lifetime of ID tokens (what the app sends to the API) in minutes (5-1440)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.id_token_validity_minutes >= 5 && var.id_token_validity_minutes <= 1440 && floor(var.id_token_validity_minutes) == var.id_token_validity_minutes
+    error_message = "id_token_validity_minutes must be a whole number from 5 to 1440."
+  }
+}
+
+variable "refresh_token_validity_days" {
+  description = "Lifetime of refresh tokens in days (1-3650): how long a user stays signed in without entering the password."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.refresh_token_validity_days >= 1 && var.refresh_token_validity_days <= 3650 && floor(var.refresh_token_validity_days) == var.refresh_token_validity_days
+    error_message = "refresh_token_validity_days must be a whole number from 1 to 3650."
+  }
+}
+
+variable "allow_unauthenticated_identities" {
+  description = "Let the identity pool hand out identity ids to guests (not signed in). They get no role from this module, hence no AWS credentials; keep false unless a guest identity is needed elsewhere."
+  type        = bool
+  default     = false
+}
+
+variable "attach_identity_pool_roles" {
+  description = "Attach the authenticated role to the identity pool (without it, GetCredentialsForIdentity has no role to hand out). Keep true on AWS. Emulator switch: the local environment sets false because moto 5.2 does not implement SetIdentityPoolRoles (it returns credentials without a role anyway); terraform test covers the attachment."
+  type        = bool
+  default     = true
+}
+
+# ---------------------------------------------------------------------------
+# Network
+# ---------------------------------------------------------------------------
+
+variable "vpc_cidr" {
+  description = "IPv4 range of the module's VPC (/16 to /24). The two private subnets take its first two quarters, one per availability zone."
+  type        = string
+  default     = "10.20.0.0/16"
+
+  validation {
+    condition     = can(cidrhost(var.vpc_cidr, 0)) && try(tonumber(split("/", var.vpc_cidr)[1]) >= 16 && tonumber(split("/", var.vpc_cidr)[1]) <= 24, false)
+    error_message = "vpc_cidr must be an IPv4 CIDR block from /16 to /24, e.g. 10.20.0.0/16."
+  }
+}
+
+variable "availability_zones" {
+  description = "The two availability zones of the private subnets, e.g. [\"eu-west-1a\", \"eu-west-1b\"]; null takes the region's first two regular zones."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.availability_zones == null || try(length(var.availability_zones) == 2 && length(distinct(var.availability_zones)) == 2 && alltrue([for z in var.availability_zones : can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9][a-z]$", z))]), false)
+    error_message = "availability_zones must be null or two different zone names such as eu-west-1a."
+  }
+}
+
+variable "interface_endpoints" {
+  description = "AWS services the functions reach through interface VPC endpoints (the subnets have no internet route, and these services have no gateway endpoint): sqs (push queue), sns (device endpoints, publish), cognito-idp (share recipient lookup). Each costs about 0.01 USD per hour per AZ plus 0.01 USD per GB (3 services x 2 AZs: about 44 USD a month); dropping one breaks the calls to that service."
+  type        = list(string)
+  default     = ["sqs", "sns", "cognito-idp"]
+
+  validation {
+    condition     = alltrue([for s in var.interface_endpoints : can(regex("^[a-z0-9][a-z0-9.-]{1,62}$", s))]) && length(distinct(var.interface_endpoints)) == length(var.interface_endpoints)
+    error_message = "interface_endpoints must be distinct service names such as sqs, sns or cognito-idp (the part after com.amazonaws.<region>.)."
+  }
+
+  validation {
+    condition     = length(setintersection(var.interface_endpoints, ["dynamodb", "s3"])) == 0
+    error_message = "dynamodb and s3 already have (free) gateway endpoints; do not list them in interface_endpoints."
+  }
+}
+
+variable "flow_log_traffic_type" {
+  description = "Which flows of the VPC are logged: ALL, ACCEPT or REJECT."
+  type        = string
+  default     = "ALL"
+
+  validation {
+    condition     = contains(["ALL", "ACCEPT", "REJECT"], var.flow_log_traffic_type)
+    error_message = "flow_log_traffic_type must be ALL, ACCEPT or REJECT."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# DAX
+# ---------------------------------------------------------------------------
+
+variable "create_dax" {
+  description = "Create the DAX cluster (subnet group, parameter group, security group, role) and let mobile_api read through it; false: mobile_api reads DynamoDB directly (DAX_ENDPOINT empty). Emulator switch: the local environment sets false because moto 5.2 implements no DAX subnet or parameter group; terraform test covers the cluster."
+  type        = bool
+  default     = true
+}
+
+variable "dax_cluster_name" {
+  description = "Name of the DAX cluster (and its subnet and parameter groups); null uses `<name_prefix>-dax`. DAX allows at most 20 characters: set this when the prefix is longer than 16."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dax_cluster_name == null || (can(regex("^[a-z][a-z0-9-]{0,19}$", coalesce(var.dax_cluster_name, "x"))) && !endswith(coalesce(var.dax_cluster_name, "x"), "-") && !strcontains(coalesce(var.dax_cluster_name, "x"), "--"))
+    error_message = "dax_cluster_name must be 1-20 characters of lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen."
+  }
+}
+
+variable "dax_node_type" {
+  description = "DAX node type, e.g. dax.t3.small (burstable, development) or dax.r5.large (production)."
+  type        = string
+  default     = "dax.t3.small"
+
+  validation {
+    condition     = can(regex("^dax\\.[a-z0-9]+\\.[a-z0-9]+$", var.dax_node_type))
+    error_message = "dax_node_type must be a DAX node type such as dax.t3.small or dax.r5.large."
+  }
+}
+
+variable "dax_node_count" {
+  description = "Nodes of the DAX cluster (1-11). 3 or more spreads them over the AZs and survives a node or AZ failure; 1 is a single point of failure (the function then falls back to nothing: reads fail until the node returns)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.dax_node_count >= 1 && var.dax_node_count <= 11 && floor(var.dax_node_count) == var.dax_node_count
+    error_message = "dax_node_count must be a whole number from 1 to 11."
+  }
+}
+
+variable "dax_record_ttl_ms" {
+  description = "How long DAX keeps an item (GetItem/BatchGetItem results) in milliseconds (record-ttl-millis). Writes through DAX update it at once; writes that bypass DAX are seen after this."
+  type        = number
+  default     = 300000
+
+  validation {
+    condition     = var.dax_record_ttl_ms >= 1 && floor(var.dax_record_ttl_ms) == var.dax_record_ttl_ms
+    error_message = "dax_record_ttl_ms must be a whole number of milliseconds >= 1."
+  }
+}
+
+variable "dax_query_ttl_ms" {
+  description = "How long DAX keeps a Query result in milliseconds (query-ttl-millis). Writes do NOT refresh cached queries: a note list can be this old after a change, so keep it short."
+  type        = number
+  default     = 60000
+
+  validation {
+    condition     = var.dax_query_ttl_ms >= 1 && floor(var.dax_query_ttl_ms) == var.dax_query_ttl_ms
+    error_message = "dax_query_ttl_ms must be a whole number of milliseconds >= 1."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# REST API
+# ---------------------------------------------------------------------------
+
+variable "api_stage_name" {
+  description = "Name of the API stage (the first path segment of the invoke URL)."
+  type        = string
+  default     = "v1"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_]{1,64}$", var.api_stage_name))
+    error_message = "api_stage_name must be 1-64 letters, digits or underscores."
+  }
+}
+
+variable "api_throttling_rate_limit" {
+  description = "Steady-state requests per second allowed on every method of the stage (the account limit still applies)."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.api_throttling_rate_limit > 0 && var.api_throttling_rate_limit <= 10000
+    error_message = "api_throttling_rate_limit must be greater than 0 and at most 10000 requests per second."
+  }
+}
+
+variable "api_throttling_burst_limit" {
+  description = "Burst of requests allowed above the rate limit on every method; at least the rate limit."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.api_throttling_burst_limit >= 1 && var.api_throttling_burst_limit <= 5000 && floor(var.api_throttling_burst_limit) == var.api_throttling_burst_limit && var.api_throttling_burst_limit >= var.api_throttling_rate_limit
+    error_message = "api_throttling_burst_limit must be a whole number from 1 to 5000 and not below api_throttling_rate_limit."
+  }
+}
+
+variable "api_logging_level" {
+  description = "API Gateway execution logging: INFO (every request) or ERROR (failures only). Request and response bodies are never logged."
+  type        = string
+  default     = "ERROR"
+
+  validation {
+    condition     = contains(["INFO", "ERROR"], var.api_logging_level)
+    error_message = "api_logging_level must be INFO or ERROR."
+  }
+}
+
+variable "api_access_log_format" {
+  description = "Format of the access log lines (JSON, one object per request, using $context variables). The default logs request id, client IP, caller, Cognito user sub, route, status and latencies; never tokens or bodies."
+  type        = string
+  default     = <<-EOT
+    {"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","userAgent":"$context.identity.userAgent","sub":"$context.authorizer.claims.sub","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","route":"$context.resourcePath","path":"$context.path","status":"$context.status","responseLength":"$context.responseLength","latencyMs":"$context.responseLatency","integrationLatencyMs":"$context.integration.latency","integrationError":"$context.integration.error","authorizerError":"$context.authorizer.error","xrayTraceId":"$context.xrayTraceId"}
+  EOT
+
+  validation {
+    condition     = can(jsondecode(var.api_access_log_format)) && strcontains(var.api_access_log_format, "$context.requestId")
+    error_message = "api_access_log_format must be a JSON object that includes $context.requestId."
+  }
+}
+
+variable "api_web_acl_arn" {
+  description = "ARN of a regional WAFv2 web ACL to associate with the API stage; null associates none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.api_web_acl_arn == null || can(regex("^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:[0-9]{12}:regional/webacl/", var.api_web_acl_arn))
+    error_message = "api_web_acl_arn must be a regional WAFv2 web ACL ARN or null."
+  }
+}
+
+variable "configure_api_gateway_account" {
+  description = "Create the IAM role API Gateway uses to write CloudWatch logs and register it in the account's API Gateway settings (modules/api_gateway_account; needed for access logs). One per account and region: false by default because web_app, deployed beside this module in every environment, owns it. Set true only where no other stack of the account/region manages it."
+  type        = bool
+  default     = false
+}
+
+variable "api_cache_enabled" {
+  description = "Cache GET /notes and GET /notes/{note_id} in an API Gateway cache cluster (billed per hour by size). The cache key includes the caller's Authorization header, so users never see each other's answers; answers may be up to api_cache_ttl_seconds old after a change."
+  type        = bool
+  default     = false
+}
+
+variable "api_cache_cluster_size" {
+  description = "Size in GB of the API cache cluster when api_cache_enabled: 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118 or 237."
+  type        = string
+  default     = "0.5"
+
+  validation {
+    condition     = contains(["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"], var.api_cache_cluster_size)
+    error_message = "api_cache_cluster_size must be one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237."
+  }
+}
+
+variable "api_cache_ttl_seconds" {
+  description = "How long a cached read is served (1-3600 s) when api_cache_enabled. A user's own change is visible after this at the latest."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.api_cache_ttl_seconds >= 1 && var.api_cache_ttl_seconds <= 3600 && floor(var.api_cache_ttl_seconds) == var.api_cache_ttl_seconds
+    error_message = "api_cache_ttl_seconds must be a whole number from 1 to 3600."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Tables, buckets and deletion protection
+# ---------------------------------------------------------------------------
+
+variable "deletion_protection" {
+  description = "Deletion protection of the three tables and the user pool (a destroy or replacement fails until it is switched off). Keep true outside throwaway environments."
+  type        = bool
+  default     = true
+}
+
+variable "kms_deletion_window_in_days" {
+  description = "Waiting period (7-30 days) before the module's KMS key is deleted after destroy; while it runs the deletion can be cancelled and the data recovered."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30 && floor(var.kms_deletion_window_in_days) == var.kms_deletion_window_in_days
+    error_message = "kms_deletion_window_in_days must be a whole number from 7 to 30."
+  }
+}
+
+variable "force_destroy_buckets" {
+  description = "Let `terraform destroy` delete the user-files bucket with their objects. Only for throwaway environments (local)."
+  type        = bool
+  default     = false
+}
+
+variable "deny_insecure_transport" {
+  description = "Attach the TLS-only deny to the user-files bucket policy. Keep true on AWS. Emulator switch: the local environment sets false because moto serves plain http, where the deny refuses every object request (moto 5.2 answers PutObject/GetObject with 403)."
+  type        = bool
+  default     = true
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days after which overwritten or deleted object versions are removed from the user-files bucket."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days
+    error_message = "noncurrent_version_expiration_days must be a whole number >= 1."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Push notifications
+# ---------------------------------------------------------------------------
+
+variable "fcm_server_key" {
+  description = "Firebase Cloud Messaging credential (SNS platform GCM: the server key, or the service-account JSON for FCM HTTP v1). null creates no FCM application and devices cannot register for fcm."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.fcm_server_key == null || length(trimspace(coalesce(var.fcm_server_key, " "))) > 0
+    error_message = "fcm_server_key must be null or a non-empty credential."
+  }
+}
+
+variable "apns_certificate" {
+  description = "APNs TLS certificate in PEM (SNS platform principal). Given together with apns_private_key; null creates no APNs application."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.apns_certificate == null || strcontains(coalesce(var.apns_certificate, " "), "-----BEGIN CERTIFICATE-----")
+    error_message = "apns_certificate must be a PEM certificate (-----BEGIN CERTIFICATE-----) or null."
+  }
+}
+
+variable "apns_private_key" {
+  description = "Private key of apns_certificate in PEM (SNS platform credential)."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = (var.apns_private_key == null) == (var.apns_certificate == null)
+    error_message = "apns_certificate and apns_private_key must be given together (both null for no APNs)."
+  }
+
+  validation {
+    condition     = var.apns_private_key == null || strcontains(coalesce(var.apns_private_key, " "), "PRIVATE KEY-----")
+    error_message = "apns_private_key must be a PEM private key (-----BEGIN ... PRIVATE KEY-----) or null."
+  }
+}
+
+variable "apns_platform" {
+  description = "APNS (production apps) or APNS_SANDBOX (development builds): must match the certificate."
+  type        = string
+  default     = "APNS"
+
+  validation {
+    condition     = contains(["APNS", "APNS_SANDBOX"], var.apns_platform)
+    error_message = "apns_platform must be APNS or APNS_SANDBOX."
+  }
+}
+
+variable "push_batch_size" {
+  description = "Largest number of push messages per push_notifier invocation (1-10000; above 10 needs push_maximum_batching_window_seconds >= 1)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.push_batch_size >= 1 && var.push_batch_size <= 10000 && floor(var.push_batch_size) == var.push_batch_size
+    error_message = "push_batch_size must be a whole number from 1 to 10000."
+  }
+}
+
+variable "push_maximum_batching_window_seconds" {
+  description = "How long the poller may wait to fill a batch (0-300 s); 0 sends each push as soon as it is received."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.push_maximum_batching_window_seconds >= 0 && var.push_maximum_batching_window_seconds <= 300 && floor(var.push_maximum_batching_window_seconds) == var.push_maximum_batching_window_seconds
+    error_message = "push_maximum_batching_window_seconds must be a whole number from 0 to 300."
+  }
+
+  validation {
+    condition     = var.push_batch_size <= 10 || var.push_maximum_batching_window_seconds >= 1
+    error_message = "A push_batch_size above 10 needs push_maximum_batching_window_seconds >= 1 (an SQS rule)."
+  }
+}
+
+variable "push_max_receive_count" {
+  description = "Receives (failed attempts) of a push message before it moves to the dead-letter queue (1-1000)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.push_max_receive_count >= 1 && var.push_max_receive_count <= 1000 && floor(var.push_max_receive_count) == var.push_max_receive_count
+    error_message = "push_max_receive_count must be a whole number from 1 to 1000."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Functions
+# ---------------------------------------------------------------------------
+
+variable "lambda_architecture" {
+  description = "arm64 or x86_64 for the two functions; must match the platform the artifacts were built for."
+  type        = string
+  default     = "arm64"
+  # Validated by modules/lambda_function, which receives it unchanged.
+}
+
+variable "lambda_runtime" {
+  description = "Python runtime of the two functions."
+  type        = string
+  default     = "python3.12"
+  # Validated by modules/lambda_function, which receives it unchanged.
+}
+
+variable "lambda_layers" {
+  description = "Layer version ARNs for the two functions (e.g. a shared Powertools layer when the build puts it there)."
+  type        = list(string)
+  default     = []
+}
+
+variable "mobile_api_memory_size" {
+  description = "Memory of mobile_api in MB (128-10240)."
+  type        = number
+  default     = 256
+}
+
+variable "mobile_api_timeout" {
+  description = "Timeout of mobile_api in seconds (1-29: API Gateway stops waiting after 29 s)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.mobile_api_timeout >= 1 && var.mobile_api_timeout <= 29 && floor(var.mobile_api_timeout) == var.mobile_api_timeout
+    error_message = "mobile_api_timeout must be a whole number from 1 to 29 (API Gateway's integration timeout)."
+  }
+}
+
+variable "push_notifier_memory_size" {
+  description = "Memory of push_notifier in MB (128-10240)."
+  type        = number
+  default     = 256
+}
+
+variable "push_notifier_timeout" {
+  description = "Timeout of one push_notifier batch in seconds (1-900); the push queue's visibility timeout is six times this."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.push_notifier_timeout >= 1 && var.push_notifier_timeout <= 900 && floor(var.push_notifier_timeout) == var.push_notifier_timeout
+    error_message = "push_notifier_timeout must be a whole number from 1 to 900."
+  }
+}
+
+variable "powertools_metrics_namespace" {
+  description = "POWERTOOLS_METRICS_NAMESPACE of the two functions' custom metrics."
+  type        = string
+  default     = "RefArch/MobileBackend"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.#:/-]{1,255}$", var.powertools_metrics_namespace)) && !startswith(var.powertools_metrics_namespace, "AWS/")
+    error_message = "powertools_metrics_namespace must be 1-255 characters of letters, digits and . - _ / # : and must not start with AWS/."
+  }
+}
+
+variable "log_level" {
+  description = "POWERTOOLS_LOG_LEVEL of the two functions."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], var.log_level)
+    error_message = "log_level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention in days of the functions' log groups, the API access log and the VPC flow logs (a CloudWatch Logs allowed value)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing mode of the two functions: Active or PassThrough (the API stage always traces)."
+  type        = string
+  default     = "Active"
+  # Validated by modules/lambda_function, which receives it unchanged.
+}
+
+# ---------------------------------------------------------------------------
+# Alarms
+# ---------------------------------------------------------------------------
+
+variable "alarm_email" {
+  description = "Email address subscribed to the alarm topic (the recipient must confirm); null subscribes nobody. Validated by modules/alarms."
+  type        = string
+  default     = null
+}
+
+variable "alarm_period_seconds" {
+  description = "Period of every alarm's metric statistic (60 or a multiple of 60; validated by modules/alarms)."
+  type        = number
+  default     = 60
+}
+
+variable "api_5xx_alarm_threshold" {
+  description = "Alarm when the API's 5XXError sum in one period exceeds this (0 = any server error)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.api_5xx_alarm_threshold >= 0
+    error_message = "api_5xx_alarm_threshold must be >= 0."
+  }
+}
+
+variable "function_errors_alarm_threshold" {
+  description = "Alarm when a function's Errors sum in one period exceeds this (0 = any error)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.function_errors_alarm_threshold >= 0
+    error_message = "function_errors_alarm_threshold must be >= 0."
+  }
+}
+
+variable "dlq_alarm_threshold" {
+  description = "Alarm when more than this many messages are visible in the push dead-letter queue (0 = any push given up on)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.dlq_alarm_threshold >= 0
+    error_message = "dlq_alarm_threshold must be >= 0."
+  }
+}
