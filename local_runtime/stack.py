@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 STATE_DIR = ROOT / ".local"
 STACK_FILE = STATE_DIR / "stack.json"
 ENV_FILE = STATE_DIR / "env.sh"
+# The mobile client's settings for the local stack (clients/mobile/README.md).
+MOBILE_CLIENT_CONFIG = STATE_DIR / "mobile-client.json"
 LOCAL_ENVIRONMENT = ROOT / "infra" / "environments" / "local"
 TF_STATE = STATE_DIR / "terraform.tfstate"
 RUNTIME_LIBS = ROOT / ".build" / "lambda-runtime-libs"
@@ -145,6 +147,7 @@ def up(region: str, demo_events: int) -> None:
             stack, runtime_pid=_start_runtime(env, gateway_port, stack_outputs["site_bucket_name"])
         )
         STACK_FILE.write_text(json.dumps(asdict(stack)), encoding="utf-8")
+        MOBILE_CLIENT_CONFIG.write_text(stack_outputs["mobile_client_config"], encoding="utf-8")
         ENV_FILE.write_text(
             "".join(f"export {k}={v}\n" for k, v in sorted(env.items())), encoding="utf-8"
         )
@@ -208,6 +211,8 @@ def _print_next_steps(stack: Stack, stack_outputs: dict[str, Any]) -> None:
         f"""
 The web app: {stack.gateway_url}/site/   (the demo user's sign-in is printed above)
 The web API: {stack_outputs.get("api_url")}   (OpenAPI: dist/openapi/web_api.json)
+The mobile backend: {stack_outputs.get("mobile_api_url")}
+  .venv/bin/python -m clients.mobile --config .local/mobile-client.json --help
 
 What to try next (the emulator is at {stack.endpoint_url}):
   source .local/env.sh                      # point boto3 and Terraform at the emulator

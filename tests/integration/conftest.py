@@ -22,6 +22,7 @@ from py.path import local as local_path
 from pytest_terraform import tf as pytest_terraform_tf
 
 from local_runtime import emulator
+from tests.integration.support import runtime_status, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME_LIBS = ROOT / ".build" / "lambda-runtime-libs"
@@ -127,6 +128,13 @@ def runtime(
             start_new_session=True,
         )
     try:
+        # Serving starts with the runtime's first discovery of the deployed APIs.
+        apis = {outputs["api_id"], outputs["mobile_api_id"]}
+        wait_until(
+            lambda: apis <= set(runtime_status(state_dir).get("rest_apis", [])),
+            timeout=60,
+            what="the local runtime to serve the deployed APIs",
+        )
         yield state_dir
     finally:
         emulator.stop_pid(process.pid)

@@ -71,3 +71,35 @@ module "web_app" {
 
   tags = local.tags
 }
+
+module "mobile_backend" {
+  source = "../../../modules/mobile_backend"
+
+  name_prefix         = local.name_prefix
+  artifacts_dir       = local.artifacts_dir
+  lambda_architecture = var.lambda_architecture
+  log_level           = var.log_level
+  log_retention_days  = var.log_retention_days
+
+  # Not implemented by moto 5.2 (see the module README, "Emulator"): without DAX the API
+  # reads DynamoDB directly through the same code path; the identity pool's role is
+  # evaluated by the integration test instead of being attached.
+  create_dax                 = false
+  attach_identity_pool_roles = false
+  api_url_override           = "${var.local_gateway_url}/{api_id}/{stage}"
+  # An FCM platform application the emulator accepts, so device registration and pushes
+  # run locally; it is not a credential anywhere.
+  fcm_server_key = "local-emulator-fcm-key"
+
+  deny_insecure_transport     = false
+  deletion_protection         = false
+  force_destroy_buckets       = true
+  kms_deletion_window_in_days = 7
+
+  tags = local.tags
+
+  # web_app owns the account-wide API Gateway logging role (configure_api_gateway_account
+  # is false here). No depends_on on web_app: it would defer every data source of this
+  # module to apply time; in a brand-new account a second apply may be needed if this
+  # stage is created before that role (see modules/mobile_backend/README.md).
+}

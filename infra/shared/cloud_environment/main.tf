@@ -57,3 +57,27 @@ module "web_app" {
 
   tags = local.tags
 }
+
+module "mobile_backend" {
+  source = "../../../modules/mobile_backend"
+
+  name_prefix         = local.name_prefix
+  artifacts_dir       = local.artifacts_dir
+  lambda_architecture = var.lambda_architecture
+  log_level           = var.log_level
+  log_retention_days  = var.log_retention_days
+  alarm_email         = var.alarm_email
+
+  # Push credentials stay out of tfvars: pass them as TF_VAR_* from a secret store.
+  # Without them no platform application is created and device registration answers 422.
+  fcm_server_key   = var.fcm_server_key
+  apns_certificate = var.apns_certificate
+  apns_private_key = var.apns_private_key
+
+  tags = local.tags
+
+  # web_app owns the account-wide API Gateway logging role (configure_api_gateway_account
+  # is false here). No depends_on on web_app: it would defer every data source of this
+  # module to apply time; in a brand-new account a second apply may be needed if this
+  # stage is created before that role (see modules/mobile_backend/README.md).
+}

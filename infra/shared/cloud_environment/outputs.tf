@@ -174,3 +174,105 @@ output "sender_email" {
   description = "Address welcome emails are sent from (its SES identity must be verified)."
   value       = module.web_app.sender_email
 }
+
+# ---- mobile-backend ----
+
+output "mobile_user_pool_id" {
+  description = "Id of the Cognito user pool."
+  value       = module.mobile_backend.user_pool_id
+}
+
+output "mobile_user_pool_client_id" {
+  description = "Id of the app's public client (no secret; SRP and refresh only)."
+  value       = module.mobile_backend.user_pool_client_id
+}
+
+output "identity_pool_id" {
+  description = "Id of the Cognito identity pool (GetId / GetCredentialsForIdentity with the user pool's ID token)."
+  value       = module.mobile_backend.identity_pool_id
+}
+
+output "authenticated_role_policy_json" {
+  description = "The authenticated role's permissions as rendered into its inline policy, for review and tests (policy evaluation of own, other and root prefixes)."
+  value       = module.mobile_backend.authenticated_role_policy_json
+}
+
+output "user_files_bucket_name" {
+  description = "Private bucket of the users' files, each under private/<identity id>/."
+  value       = module.mobile_backend.user_files_bucket_name
+}
+
+output "mobile_api_url" {
+  description = "Base URL of the API (the stage's invoke URL, or api_url_override with {api_id}/{stage} filled in)."
+  value       = module.mobile_backend.api_url
+}
+
+output "mobile_api_id" {
+  description = "Id of the REST API."
+  value       = module.mobile_backend.api_id
+}
+
+output "notes_table_name" {
+  description = "DynamoDB table of the users' notes (owner_sub, note_id)."
+  value       = module.mobile_backend.notes_table_name
+}
+
+output "shares_table_name" {
+  description = "DynamoDB table of notes shared with a user (recipient_sub, note_key = owner_sub#note_id)."
+  value       = module.mobile_backend.shares_table_name
+}
+
+output "devices_table_name" {
+  description = "DynamoDB table of push devices (owner_sub, device_id)."
+  value       = module.mobile_backend.devices_table_name
+}
+
+output "dax_cluster_endpoint" {
+  description = "TLS endpoint of the DAX cluster for the amazon-dax-client (daxs://<cluster address>, the function's DAX_ENDPOINT); null when create_dax = false."
+  value       = module.mobile_backend.dax_cluster_endpoint
+}
+
+output "push_queue_url" {
+  description = "URL of the SQS queue of pushes waiting for push_notifier."
+  value       = module.mobile_backend.push_queue_url
+}
+
+output "push_dlq_url" {
+  description = "URL of the dead-letter queue of pushes push_notifier gave up on."
+  value       = module.mobile_backend.push_dlq_url
+}
+
+output "broadcast_topic_arn" {
+  description = "ARN of the KMS-encrypted SNS topic for broadcasts."
+  value       = module.mobile_backend.broadcast_topic_arn
+}
+
+output "platform_application_arns" {
+  description = "SNS platform application ARNs by push service ({fcm = ..., apns = ...}, only the configured ones); the same map as the function's PLATFORM_APPLICATIONS."
+  value       = module.mobile_backend.platform_application_arns
+}
+
+output "mobile_api_function_name" {
+  description = "Name of the mobile_api function."
+  value       = module.mobile_backend.mobile_api_function_name
+}
+
+output "push_notifier_function_name" {
+  description = "Name of the push_notifier function."
+  value       = module.mobile_backend.push_notifier_function_name
+}
+
+output "mobile_vpc_id" {
+  description = "Id of the module's VPC."
+  value       = module.mobile_backend.vpc_id
+}
+
+output "mobile_alarm_topic_arn" {
+  description = "SNS topic of the mobile-backend alarms."
+  value       = module.mobile_backend.alarm_topic_arn
+}
+
+output "mobile_client_config" {
+  description = "JSON configuration of clients/mobile: {api_url, region, user_pool_id, user_pool_client_id, identity_pool_id, user_files_bucket}."
+  value       = module.mobile_backend.mobile_client_config
+}

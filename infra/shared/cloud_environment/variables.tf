@@ -148,3 +148,24 @@ variable "site_route53_zone_id" {
   type        = string
   default     = null
 }
+
+variable "fcm_server_key" {
+  description = "Firebase Cloud Messaging server key for the mobile backend's push (pass as TF_VAR_fcm_server_key; null: no FCM platform application)."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "apns_certificate" {
+  description = "APNs certificate (PEM) for the mobile backend's push (pass as TF_VAR_apns_certificate; null: no APNs platform application)."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "apns_private_key" {
+  description = "Private key (PEM) of apns_certificate."
+  type        = string
+  default     = null
+  sensitive   = true
+}
