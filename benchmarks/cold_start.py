@@ -42,6 +42,15 @@ FUNCTION_ENVIRONMENT: dict[str, dict[str, str]] = {
         "IDEMPOTENCY_TABLE": "bench-idempotency",
         "SITE_URL": "https://example.com",
     },
+    "mobile_api": {
+        "NOTES_TABLE": "bench-notes",
+        "SHARES_TABLE": "bench-shares",
+        "DEVICES_TABLE": "bench-devices",
+        "USER_POOL_ID": "us-east-1_bench",
+        "PUSH_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/bench-push",
+        "PLATFORM_APPLICATIONS": "{}",
+    },
+    "push_notifier": {"DEVICES_TABLE": "bench-devices"},
     "web_api": {
         "ITEMS_TABLE": "bench-items",
         "SUBSCRIBERS_TABLE": "bench-subscribers",
