@@ -8,7 +8,7 @@ locals {
     DEVICES_TABLE = aws_dynamodb_table.this["devices"].name
     # "" = no cache: the function reads DynamoDB directly.
     DAX_ENDPOINT                 = var.create_dax ? local.dax_endpoint : ""
-    USER_POOL_ID                 = aws_cognito_user_pool.this.id
+    USER_POOL_ID                 = module.user_pool.id
     PUSH_QUEUE_URL               = aws_sqs_queue.push.url
     PLATFORM_APPLICATIONS        = jsonencode(local.platform_application_arns)
     POWERTOOLS_SERVICE_NAME      = "mobile-api"
@@ -44,7 +44,7 @@ module "mobile_api" {
   vpc_security_group_ids = [aws_security_group.functions.id]
 
   log_retention_days = var.log_retention_days
-  log_kms_key_arn    = aws_kms_key.this.arn
+  log_kms_key_arn    = module.kms_key.arn
 
   environment_variables = local.mobile_api_environment
 
@@ -66,7 +66,7 @@ module "mobile_api" {
         # Sharing by email: ListUsers with the filter email = "...".
         sid       = "FindShareRecipient"
         actions   = ["cognito-idp:ListUsers"]
-        resources = [aws_cognito_user_pool.this.arn]
+        resources = [module.user_pool.arn]
       },
       {
         # Pushes are queued: push_notifier sends them, the API stays fast.
@@ -79,7 +79,7 @@ module "mobile_api" {
         # needs GenerateDataKey), only through those two services.
         sid        = "UseMobileKey"
         actions    = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-        resources  = [aws_kms_key.this.arn]
+        resources  = [module.kms_key.arn]
         conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = values(local.kms_via) }]
       },
     ],
@@ -218,7 +218,7 @@ resource "aws_api_gateway_authorizer" "cognito" {
   name            = "${local.name}-cognito"
   rest_api_id     = aws_api_gateway_rest_api.this.id
   type            = "COGNITO_USER_POOLS"
-  provider_arns   = [aws_cognito_user_pool.this.arn]
+  provider_arns   = [module.user_pool.arn]
   identity_source = "method.request.header.Authorization"
 }
 
@@ -287,7 +287,7 @@ resource "aws_cloudwatch_log_group" "api_access" {
   #checkov:skip=CKV_AWS_338:Retention is the caller's per-environment decision (log_retention_days, validated), as for the functions' logs: access logs are operational; CloudTrail is the audit trail.
   name              = "/aws/apigateway/${aws_api_gateway_rest_api.this.name}/${var.api_stage_name}/access"
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.kms_key.arn
   tags              = local.tags
 }
 

@@ -1,6 +1,6 @@
 output "user_pool_id" {
   description = "Id of the Cognito user pool."
-  value       = aws_cognito_user_pool.this.id
+  value       = module.user_pool.id
 }
 
 output "user_pool_client_id" {

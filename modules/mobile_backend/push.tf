@@ -32,7 +32,7 @@ locals {
 # operator); user-to-user pushes go through the push queue instead.
 resource "aws_sns_topic" "broadcast" {
   name              = "${local.name}-broadcast"
-  kms_master_key_id = aws_kms_key.this.arn
+  kms_master_key_id = module.kms_key.arn
   tags              = local.tags
 }
 
@@ -44,7 +44,7 @@ resource "aws_sqs_queue" "push_dlq" {
   name = "${local.name}-push-dlq"
   # SQS's maximum: two weeks to inspect and redrive.
   message_retention_seconds         = 1209600
-  kms_master_key_id                 = aws_kms_key.this.arn
+  kms_master_key_id                 = module.kms_key.arn
   kms_data_key_reuse_period_seconds = 300
   tags                              = local.tags
 }
@@ -55,7 +55,7 @@ resource "aws_sqs_queue" "push" {
   # batch still being retried by the poller is not delivered twice.
   visibility_timeout_seconds        = 6 * var.push_notifier_timeout
   message_retention_seconds         = 345600 # 4 days: a push older than that is pointless
-  kms_master_key_id                 = aws_kms_key.this.arn
+  kms_master_key_id                 = module.kms_key.arn
   kms_data_key_reuse_period_seconds = 300
 
   tags = local.tags
@@ -95,7 +95,7 @@ module "push_notifier" {
   vpc_security_group_ids = [aws_security_group.functions.id]
 
   log_retention_days = var.log_retention_days
-  log_kms_key_arn    = aws_kms_key.this.arn
+  log_kms_key_arn    = module.kms_key.arn
 
   environment_variables = {
     DEVICES_TABLE                = aws_dynamodb_table.this["devices"].name
@@ -121,7 +121,7 @@ module "push_notifier" {
       {
         sid        = "UseMobileKey"
         actions    = ["kms:Decrypt", "kms:DescribeKey"]
-        resources  = [aws_kms_key.this.arn]
+        resources  = [module.kms_key.arn]
         conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = values(local.kms_via) }]
       },
     ],

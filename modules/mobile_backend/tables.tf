@@ -39,7 +39,7 @@ resource "aws_dynamodb_table" "this" {
 
   server_side_encryption {
     enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
+    kms_key_arn = module.kms_key.arn
   }
 
   deletion_protection_enabled = var.deletion_protection
@@ -104,7 +104,7 @@ resource "aws_iam_role_policy" "dax" {
         Sid      = "UseMobileKey"
         Effect   = "Allow"
         Action   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-        Resource = [aws_kms_key.this.arn]
+        Resource = [module.kms_key.arn]
         Condition = {
           StringEquals = { "kms:ViaService" = ["dynamodb.${local.region}.${local.dns_suffix}"] }
         }

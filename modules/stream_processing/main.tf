@@ -8,7 +8,6 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
-  partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.name
   account_id = data.aws_caller_identity.current.account_id
   dns_suffix = data.aws_partition.current.dns_suffix
@@ -34,50 +33,28 @@ locals {
 # ---------------------------------------------------------------------------
 # Encryption key shared by the stream, archive, failure queue, alarm topic and logs
 # ---------------------------------------------------------------------------
-locals {
-  kms_key_policy_json = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        # Standard key-policy root statement: the account (its IAM administrators)
-        # manages the key and IAM policies decide who uses it. Without it the key
-        # could become unmanageable. "*" in a key policy means "this key".
-        Sid       = "AccountAdministration"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        # CloudWatch Logs encrypts the processor's log group with this key; scoped to
-        # log groups of this account by the encryption context Logs always sends.
-        Sid       = "CloudWatchLogsEncryption"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${local.region}.${local.dns_suffix}" }
-        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*" }
-        }
-      },
-      # CloudWatch alarms publish to the KMS-encrypted alarm topic; without this
-      # grant they fail silently (the statement comes from modules/alarms).
-      module.alarms.kms_key_policy_statement,
-    ]
-  })
-}
+module "kms_key" {
+  source = "../kms_key"
 
-resource "aws_kms_key" "this" {
+  name                    = local.name
   description             = "Encrypts the ${local.name} stream, archive bucket, failure queue, alarm topic and logs"
-  enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_in_days
-  policy                  = local.kms_key_policy_json
-  tags                    = local.tags
+  # CloudWatch alarms publish to the encrypted alarm topic; without this grant they
+  # fail silently. Depends only on the account, so no cycle with the topic's key.
+  service_principal_statements = [module.alarms.kms_key_policy_statement]
+  tags                         = local.tags
 }
 
-resource "aws_kms_alias" "this" {
-  name          = "alias/${local.name}"
-  target_key_id = aws_kms_key.this.key_id
+# The key and its alias used to be declared inline here: move them into the module
+# call so existing stacks keep the key (and what it encrypts) instead of replacing it.
+moved {
+  from = aws_kms_key.this
+  to   = module.kms_key.aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.this
+  to   = module.kms_key.aws_kms_alias.this
 }
 
 # ---------------------------------------------------------------------------
@@ -88,7 +65,7 @@ resource "aws_kinesis_stream" "this" {
   shard_count      = var.stream_mode == "PROVISIONED" ? var.shard_count : null
   retention_period = var.stream_retention_hours
   encryption_type  = "KMS"
-  kms_key_id       = aws_kms_key.this.arn
+  kms_key_id       = module.kms_key.arn
 
   # Registered enhanced fan-out consumers would otherwise block deletion.
   enforce_consumer_deletion = true
@@ -107,7 +84,7 @@ resource "aws_kinesis_stream" "this" {
 resource "aws_sqs_queue" "failure" {
   name                              = local.failure_queue_name
   message_retention_seconds         = local.failure_queue_retention_seconds
-  kms_master_key_id                 = aws_kms_key.this.arn
+  kms_master_key_id                 = module.kms_key.arn
   kms_data_key_reuse_period_seconds = 300
   tags                              = local.tags
 }
@@ -120,7 +97,7 @@ module "archive_bucket" {
 
   bucket_name       = local.archive_bucket_name
   force_destroy     = var.archive_force_destroy
-  kms_key_arn       = aws_kms_key.this.arn
+  kms_key_arn       = module.kms_key.arn
   access_log_bucket = var.archive_access_log_bucket
 
   attach_deny_insecure_transport_policy = var.archive_deny_insecure_transport
@@ -162,7 +139,7 @@ module "processor" {
   reserved_concurrent_executions = var.processor_reserved_concurrency
 
   log_retention_days = var.log_retention_days
-  log_kms_key_arn    = aws_kms_key.this.arn
+  log_kms_key_arn    = module.kms_key.arn
 
   environment_variables = {
     ARCHIVE_BUCKET               = module.archive_bucket.name
@@ -207,7 +184,7 @@ module "processor" {
       # messages; only when the call comes through those three services.
       sid       = "UseStreamProcessingKey"
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [aws_kms_key.this.arn]
+      resources = [module.kms_key.arn]
       conditions = [
         {
           test     = "StringEquals"
@@ -272,7 +249,7 @@ module "alarms" {
   source = "../alarms"
 
   name           = local.name
-  kms_key_arn    = aws_kms_key.this.arn
+  kms_key_arn    = module.kms_key.arn
   alarm_email    = var.alarm_email
   period_seconds = var.alarm_period_seconds
 

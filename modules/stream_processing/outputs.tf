@@ -10,12 +10,12 @@ output "stream_arn" {
 
 output "kms_key_arn" {
   description = "ARN of the KMS key encrypting the stream, archive, failure queue, alarm topic and logs. Producers need kms:GenerateDataKey on it."
-  value       = aws_kms_key.this.arn
+  value       = module.kms_key.arn
 }
 
 output "kms_key_alias" {
   description = "Alias of the KMS key."
-  value       = aws_kms_alias.this.name
+  value       = module.kms_key.alias_name
 }
 
 output "archive_bucket_name" {
@@ -108,7 +108,7 @@ output "producer_policy_json" {
         Sid       = "EncryptRecords"
         Effect    = "Allow"
         Action    = "kms:GenerateDataKey"
-        Resource  = aws_kms_key.this.arn
+        Resource  = module.kms_key.arn
         Condition = { StringEquals = { "kms:ViaService" = "kinesis.${local.region}.${local.dns_suffix}" } }
       },
     ]

@@ -16,7 +16,7 @@ module "web_api" {
   tracing_mode  = var.tracing_mode
 
   log_retention_days = var.log_retention_days
-  log_kms_key_arn    = aws_kms_key.this.arn
+  log_kms_key_arn    = module.kms_key.arn
 
   environment_variables = {
     ITEMS_TABLE                  = aws_dynamodb_table.this["items"].name
@@ -82,7 +82,7 @@ module "web_api" {
       # requests are made with this role's credentials), only through those services.
       sid       = "UseWebAppKey"
       actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-      resources = [aws_kms_key.this.arn]
+      resources = [module.kms_key.arn]
       conditions = [{
         test     = "StringEquals"
         variable = "kms:ViaService"
@@ -198,7 +198,7 @@ resource "aws_api_gateway_authorizer" "cognito" {
   name            = "${local.name}-cognito"
   rest_api_id     = aws_api_gateway_rest_api.this.id
   type            = "COGNITO_USER_POOLS"
-  provider_arns   = [aws_cognito_user_pool.this.arn]
+  provider_arns   = [module.user_pool.arn]
   identity_source = "method.request.header.Authorization"
 }
 
@@ -253,7 +253,7 @@ resource "aws_cloudwatch_log_group" "api_access" {
   #checkov:skip=CKV_AWS_338:Retention is the caller's per-environment decision (log_retention_days, validated), as for the functions' logs: access logs are operational; CloudTrail is the audit trail.
   name              = "/aws/apigateway/${aws_api_gateway_rest_api.this.name}/${local.api_stage_name}/access"
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.kms_key.arn
   tags              = local.tags
 }
 
@@ -274,7 +274,7 @@ resource "aws_api_gateway_stage" "this" {
   tags = local.tags
 
   # Access logs need the account's API Gateway CloudWatch role in place.
-  depends_on = [aws_api_gateway_account.this]
+  depends_on = [module.api_gateway_account]
 }
 
 resource "aws_api_gateway_method_settings" "all" {
@@ -314,54 +314,27 @@ resource "aws_lambda_permission" "api" {
 # The account-wide API Gateway -> CloudWatch Logs role (needed for access and
 # execution logs). One per account and region: see configure_api_gateway_account.
 # ---------------------------------------------------------------------------
-resource "aws_iam_role" "api_gateway_cloudwatch" {
-  count = var.configure_api_gateway_account ? 1 : 0
+module "api_gateway_account" {
+  source = "../api_gateway_account"
+  count  = var.configure_api_gateway_account ? 1 : 0
 
-  name        = "${local.name}-apigateway-cloudwatch"
-  description = "Lets API Gateway write execution and access logs of this account's APIs"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "ApiGatewayAssumeRole"
-      Effect    = "Allow"
-      Principal = { Service = "apigateway.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-    }]
-  })
-  tags = local.tags
+  role_name = "${local.name}-apigateway-cloudwatch"
+  tags      = local.tags
 }
 
-resource "aws_iam_role_policy" "api_gateway_cloudwatch" {
-  count = var.configure_api_gateway_account ? 1 : 0
-
-  name = "push-to-cloudwatch-logs"
-  role = aws_iam_role.api_gateway_cloudwatch[0].id
-  # The same actions as AWS's AmazonAPIGatewayPushToCloudWatchLogs managed policy,
-  # but limited to this account's log groups in this region: the role is shared by
-  # every API of the account, whose log group names API Gateway chooses.
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid    = "WriteApiGatewayLogs"
-      Effect = "Allow"
-      Action = [
-        "logs:CreateLogGroup",
-        "logs:CreateLogStream",
-        "logs:DescribeLogGroups",
-        "logs:DescribeLogStreams",
-        "logs:PutLogEvents",
-        "logs:GetLogEvents",
-        "logs:FilterLogEvents",
-      ]
-      Resource = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"
-    }]
-  })
+# These resources used to be declared inline here: move them into the module call
+# so existing stacks keep the role and the account setting instead of recreating them.
+moved {
+  from = aws_iam_role.api_gateway_cloudwatch[0]
+  to   = module.api_gateway_account[0].aws_iam_role.this
 }
 
-resource "aws_api_gateway_account" "this" {
-  count = var.configure_api_gateway_account ? 1 : 0
+moved {
+  from = aws_iam_role_policy.api_gateway_cloudwatch[0]
+  to   = module.api_gateway_account[0].aws_iam_role_policy.this
+}
 
-  cloudwatch_role_arn = aws_iam_role.api_gateway_cloudwatch[0].arn
-  depends_on          = [aws_iam_role_policy.api_gateway_cloudwatch]
+moved {
+  from = aws_api_gateway_account.this[0]
+  to   = module.api_gateway_account[0].aws_api_gateway_account.this
 }

@@ -2,60 +2,28 @@
 # Cognito: the site's users sign in with their email (SRP, never a password on
 # the wire) and call the API with the ID token
 # ---------------------------------------------------------------------------
-resource "aws_cognito_user_pool" "this" {
-  name = "${local.name}-users"
+module "user_pool" {
+  source = "../cognito_user_pool"
 
-  username_attributes      = ["email"]
-  auto_verified_attributes = ["email"]
-  username_configuration {
-    case_sensitive = false
-  }
+  name                    = "${local.name}-users"
+  password_minimum_length = var.password_minimum_length
+  mfa_configuration       = var.mfa_configuration
+  advanced_security_mode  = var.advanced_security_mode
+  allow_self_sign_up      = var.allow_self_sign_up
+  deletion_protection     = var.deletion_protection
+  tags                    = local.tags
+}
 
-  password_policy {
-    minimum_length                   = var.password_minimum_length
-    require_lowercase                = true
-    require_uppercase                = true
-    require_numbers                  = true
-    require_symbols                  = true
-    temporary_password_validity_days = 3
-  }
-
-  mfa_configuration = var.mfa_configuration
-  dynamic "software_token_mfa_configuration" {
-    for_each = var.mfa_configuration == "OFF" ? [] : [1]
-    content {
-      enabled = true
-    }
-  }
-
-  account_recovery_setting {
-    recovery_mechanism {
-      name     = "verified_email"
-      priority = 1
-    }
-  }
-
-  admin_create_user_config {
-    allow_admin_create_user_only = !var.allow_self_sign_up
-  }
-
-  # Advanced security (compromised-credential and adaptive-authentication checks) is
-  # billed per active user: off unless asked for.
-  dynamic "user_pool_add_ons" {
-    for_each = var.advanced_security_mode == "OFF" ? [] : [var.advanced_security_mode]
-    content {
-      advanced_security_mode = user_pool_add_ons.value
-    }
-  }
-
-  deletion_protection = var.deletion_protection ? "ACTIVE" : "INACTIVE"
-
-  tags = local.tags
+# The pool used to be declared inline here: move it into the module call so existing
+# stacks keep their pool and its users instead of replacing it.
+moved {
+  from = aws_cognito_user_pool.this
+  to   = module.user_pool.aws_cognito_user_pool.this
 }
 
 resource "aws_cognito_user_pool_client" "web" {
   name         = "${local.name}-site"
-  user_pool_id = aws_cognito_user_pool.this.id
+  user_pool_id = module.user_pool.id
 
   # A browser cannot keep a secret: public client, SRP sign-in and refresh only
   # (no USER_PASSWORD_AUTH, no admin flows).

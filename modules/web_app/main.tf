@@ -39,45 +39,28 @@ locals {
 # ---------------------------------------------------------------------------
 # Encryption key: tables, uploads and thumbnails, failure queues, alarm topic, logs
 # ---------------------------------------------------------------------------
-resource "aws_kms_key" "this" {
+module "kms_key" {
+  source = "../kms_key"
+
+  name                    = local.name
   description             = "Encrypts the ${local.name} tables, upload and thumbnail buckets, failure queues, alarm topic and logs"
-  enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_in_days
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        # Standard root statement: the account's IAM policies decide who uses the key
-        # (each function's role grants exactly its own use); without it the key could
-        # become unmanageable. "*" in a key policy means "this key".
-        Sid       = "AccountAdministration"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        # CloudWatch Logs encrypts the function and API access log groups; scoped to
-        # this account's log groups by the encryption context Logs always sends.
-        Sid       = "CloudWatchLogsEncryption"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${local.region}.${local.dns_suffix}" }
-        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*" }
-        }
-      },
-      # CloudWatch alarms publish to the encrypted alarm topic.
-      module.alarms.kms_key_policy_statement,
-    ]
-  })
-  tags = local.tags
+  # CloudWatch alarms publish to the encrypted alarm topic; without this grant they
+  # fail silently. Depends only on the account, so no cycle with the topic's key.
+  service_principal_statements = [module.alarms.kms_key_policy_statement]
+  tags                         = local.tags
 }
 
-resource "aws_kms_alias" "this" {
-  name          = "alias/${local.name}"
-  target_key_id = aws_kms_key.this.key_id
+# The key and its alias used to be declared inline here: move them into the module
+# call so existing stacks keep the key (and what it encrypts) instead of replacing it.
+moved {
+  from = aws_kms_key.this
+  to   = module.kms_key.aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.this
+  to   = module.kms_key.aws_kms_alias.this
 }
 
 # ---------------------------------------------------------------------------
@@ -90,7 +73,7 @@ resource "aws_sqs_queue" "failure" {
   name = "${local.name}-${each.key}-failures"
   # SQS's maximum: two weeks to inspect and redrive.
   message_retention_seconds         = 1209600
-  kms_master_key_id                 = aws_kms_key.this.arn
+  kms_master_key_id                 = module.kms_key.arn
   kms_data_key_reuse_period_seconds = 300
   tags                              = local.tags
 }
@@ -110,7 +93,7 @@ module "alarms" {
   source = "../alarms"
 
   name           = local.name
-  kms_key_arn    = aws_kms_key.this.arn
+  kms_key_arn    = module.kms_key.arn
   alarm_email    = var.alarm_email
   period_seconds = var.alarm_period_seconds
 

@@ -30,7 +30,7 @@ output "api_url" {
 
 output "user_pool_id" {
   description = "Id of the Cognito user pool."
-  value       = aws_cognito_user_pool.this.id
+  value       = module.user_pool.id
 }
 
 output "user_pool_client_id" {
@@ -40,7 +40,7 @@ output "user_pool_client_id" {
 
 output "user_pool_arn" {
   description = "ARN of the Cognito user pool."
-  value       = aws_cognito_user_pool.this.arn
+  value       = module.user_pool.arn
 }
 
 output "items_table_name" {

@@ -37,7 +37,7 @@ locals {
   site_config_json = jsonencode({
     apiUrl           = local.api_url
     region           = local.region
-    userPoolId       = aws_cognito_user_pool.this.id
+    userPoolId       = module.user_pool.id
     userPoolClientId = aws_cognito_user_pool_client.web.id
     cognitoEndpoint  = local.cognito_endpoint
   })

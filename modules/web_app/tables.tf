@@ -61,7 +61,7 @@ resource "aws_dynamodb_table" "this" {
 
   server_side_encryption {
     enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
+    kms_key_arn = module.kms_key.arn
   }
 
   deletion_protection_enabled = var.deletion_protection

@@ -14,7 +14,7 @@ module "uploads_bucket" {
 
   bucket_name   = "${local.name}-uploads-${local.bucket_suffix}"
   force_destroy = var.force_destroy_buckets
-  kms_key_arn   = aws_kms_key.this.arn
+  kms_key_arn   = module.kms_key.arn
 
   attach_deny_insecure_transport_policy = var.deny_insecure_transport
 
@@ -52,7 +52,7 @@ module "thumbnails_bucket" {
 
   bucket_name   = "${local.name}-thumbnails-${local.bucket_suffix}"
   force_destroy = var.force_destroy_buckets
-  kms_key_arn   = aws_kms_key.this.arn
+  kms_key_arn   = module.kms_key.arn
 
   attach_deny_insecure_transport_policy = var.deny_insecure_transport
 
@@ -78,7 +78,7 @@ module "thumbnailer" {
   tracing_mode  = var.tracing_mode
 
   log_retention_days = var.log_retention_days
-  log_kms_key_arn    = aws_kms_key.this.arn
+  log_kms_key_arn    = module.kms_key.arn
 
   environment_variables = {
     THUMBNAIL_BUCKET             = module.thumbnails_bucket.name
@@ -126,7 +126,7 @@ module "thumbnailer" {
     {
       sid       = "UseWebAppKey"
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [aws_kms_key.this.arn]
+      resources = [module.kms_key.arn]
       conditions = [{
         test     = "StringEquals"
         variable = "kms:ViaService"

@@ -20,7 +20,7 @@ module "welcome_email" {
   tracing_mode  = var.tracing_mode
 
   log_retention_days = var.log_retention_days
-  log_kms_key_arn    = aws_kms_key.this.arn
+  log_kms_key_arn    = module.kms_key.arn
 
   environment_variables = {
     SENDER_EMAIL                 = var.sender_email
@@ -64,7 +64,7 @@ module "welcome_email" {
       # messages too.
       sid       = "UseWebAppKey"
       actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-      resources = [aws_kms_key.this.arn]
+      resources = [module.kms_key.arn]
       conditions = [{
         test     = "StringEquals"
         variable = "kms:ViaService"

