@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -144,7 +144,14 @@ def up(region: str, demo_events: int) -> None:
 
         done = _step("Starting the local runtime (runs the built artifacts for the emulator)")
         stack = replace(
-            stack, runtime_pid=_start_runtime(env, gateway_port, stack_outputs["site_bucket_name"])
+            stack,
+            runtime_pid=start_runtime(
+                STATE_DIR / "runtime",
+                STATE_DIR / "runtime.log",
+                gateway_port,
+                stack_outputs["site_bucket_name"],
+                env,
+            ),
         )
         STACK_FILE.write_text(json.dumps(asdict(stack)), encoding="utf-8")
         MOBILE_CLIENT_CONFIG.write_text(stack_outputs["mobile_client_config"], encoding="utf-8")
@@ -172,9 +179,12 @@ def up(region: str, demo_events: int) -> None:
     _print_next_steps(stack, stack_outputs)
 
 
-def _start_runtime(env: dict[str, str], gateway_port: int, site_bucket: str) -> int:
-    log = open(STATE_DIR / "runtime.log", "ab")  # noqa: SIM115 - handed to the child
-    with log:
+def start_runtime(
+    state_dir: Path, log_path: Path, gateway_port: int, site_bucket: str, env: Mapping[str, str]
+) -> int:
+    """Start `python -m local_runtime serve` for the applied local environment, in its own
+    session so it is stopped by PID; the one way `make up` and the tests start it."""
+    with log_path.open("ab") as log:
         process = subprocess.Popen(  # noqa: S603 - our interpreter and our module
             [
                 sys.executable,
@@ -184,7 +194,7 @@ def _start_runtime(env: dict[str, str], gateway_port: int, site_bucket: str) -> 
                 "--artifacts-dir",
                 str(HOST_ARTIFACTS),
                 "--state-dir",
-                str(STATE_DIR / "runtime"),
+                str(state_dir),
                 "--runtime-libs",
                 str(RUNTIME_LIBS),
                 "--gateway-port",

@@ -10,8 +10,6 @@ stopped by its PID.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,12 +19,10 @@ import pytest
 from py.path import local as local_path
 from pytest_terraform import tf as pytest_terraform_tf
 
-from local_runtime import emulator
+from local_runtime import emulator, stack
 from tests.integration.support import runtime_status, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNTIME_LIBS = ROOT / ".build" / "lambda-runtime-libs"
-HOST_ARTIFACTS = ROOT / "dist" / "host"
 TF_CLI_CONFIG = ROOT / ".terraform.d" / "terraformrc"
 
 
@@ -40,8 +36,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def emulator_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A fresh emulator for the session, with the process environment pointing at it."""
     for required, hint in (
-        (HOST_ARTIFACTS, "make build"),
-        (RUNTIME_LIBS, "make runtime-libs"),
+        (stack.HOST_ARTIFACTS, "make build"),
+        (stack.RUNTIME_LIBS, "make runtime-libs"),
         (TF_CLI_CONFIG, "make tfrc"),
     ):
         if not required.exists():
@@ -104,29 +100,13 @@ def runtime(
 ) -> Iterator[Path]:
     """The local runtime serving the applied environment; yields its state directory."""
     state_dir = tmp_path_factory.mktemp("runtime")
-    with (state_dir / "runtime.log").open("ab") as log:
-        process = subprocess.Popen(  # noqa: S603 - our interpreter and module
-            [
-                sys.executable,
-                "-m",
-                "local_runtime",
-                "serve",
-                "--artifacts-dir",
-                str(HOST_ARTIFACTS),
-                "--state-dir",
-                str(state_dir),
-                "--runtime-libs",
-                str(RUNTIME_LIBS),
-                "--gateway-port",
-                emulator_environment["TF_VAR_local_gateway_url"].rsplit(":", 1)[1],
-                "--site-bucket",
-                outputs["site_bucket_name"],
-            ],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    pid = stack.start_runtime(
+        state_dir,
+        state_dir / "runtime.log",
+        int(emulator_environment["TF_VAR_local_gateway_url"].rsplit(":", 1)[1]),
+        outputs["site_bucket_name"],
+        emulator_environment,
+    )
     try:
         # Serving starts with the runtime's first discovery of the deployed APIs.
         apis = {outputs["api_id"], outputs["mobile_api_id"]}
@@ -137,7 +117,7 @@ def runtime(
         )
         yield state_dir
     finally:
-        emulator.stop_pid(process.pid)
+        emulator.stop_pid(pid)
 
 
 @pytest.fixture(scope="session")
