@@ -112,7 +112,7 @@ down: $(VENV_STAMP) ## Stop what `make up` started and remove its state (.local/
 
 # ---- Quality gates -----------------------------------------------------------------------
 TF_ROOTS   := $(sort $(dir $(wildcard modules/*/versions.tf infra/environments/*/versions.tf)))
-TF_TESTED  := $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl))))
+TF_TESTED  := $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl infra/shared/*/tests/*.tftest.hcl))))
 CHECKOV    := $(CHECKOV_VENV)/bin/checkov
 
 $(CHECKOV): requirements-checkov.txt
@@ -167,7 +167,11 @@ bench: build runtime-libs ## Stream processor throughput, cold starts, zip sizes
 # ---- Real AWS environments ---------------------------------------------------------------
 ENV_DIR = infra/environments/$(ENV)
 
-.PHONY: plan apply
+.PHONY: preflight plan apply
+# Read-only; the exit status is non-zero when the apply would fail (see README).
+preflight: $(VENV_STAMP) ## Check that the account is ready for a first apply of ENV=dev|staging|prod
+	$(PY) -m tools.preflight $(ENV_DIR)
+
 # The S3 backend is configured per organisation in backend.hcl (see backend.hcl.example).
 plan: build-lambda tfrc ## terraform plan for ENV=dev|staging|prod (needs AWS credentials)
 	@test -f $(ENV_DIR)/backend.hcl || { echo "$(ENV_DIR)/backend.hcl is missing: copy backend.hcl.example and set your state bucket"; exit 1; }

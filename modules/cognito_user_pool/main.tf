@@ -51,5 +51,25 @@ resource "aws_cognito_user_pool" "this" {
 
   deletion_protection = var.deletion_protection ? "ACTIVE" : "INACTIVE"
 
+  # ---- Sending and tier (first apply in a new account) -----------------------------
+  # Threat protection (advanced_security_mode AUDIT/ENFORCED) exists only on the PLUS
+  # tier: on the default ESSENTIALS tier AWS answers FeatureUnavailableInTierException.
+  # null leaves the tier AWS chose (ESSENTIALS for new pools); switching back to OFF
+  # keeps PLUS until it is lowered on purpose.
+  user_pool_tier = var.advanced_security_mode == "OFF" ? null : "PLUS"
+
+  # Without it Cognito sends with its default sender, whose daily limit AWS documents
+  # as too low for production: sign-up codes stop arriving.
+  dynamic "email_configuration" {
+    for_each = var.email_configuration == null ? [] : [var.email_configuration]
+    content {
+      email_sending_account  = "DEVELOPER"
+      source_arn             = email_configuration.value.ses_identity_arn
+      from_email_address     = email_configuration.value.from_address
+      reply_to_email_address = email_configuration.value.reply_to_address
+    }
+  }
+  # ---- end sending and tier ---------------------------------------------------------
+
   tags = var.tags
 }

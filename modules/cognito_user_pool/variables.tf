@@ -41,6 +41,28 @@ variable "advanced_security_mode" {
   }
 }
 
+# ---- Sending (first apply in a new account) ----------------------------------------
+variable "email_configuration" {
+  description = "How the pool mails sign-up codes and password resets: a verified SES identity in DEVELOPER mode (from_address, e.g. `Example <no-reply@example.org>`; ses_identity_arn of that address or its domain, in the pool's region or us-east-1/us-west-2/eu-west-1; optional reply_to_address). Cognito refuses an unverified identity. null = Cognito's default sender, whose daily limit is too low for production: for local and throwaway pools only."
+  type = object({
+    from_address     = string
+    ses_identity_arn = string
+    reply_to_address = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.email_configuration == null || can(regex("^arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:identity/[^/]+$", var.email_configuration.ses_identity_arn))
+    error_message = "email_configuration.ses_identity_arn must be an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<address or domain>)."
+  }
+
+  validation {
+    condition     = var.email_configuration == null || can(regex("@", var.email_configuration.from_address))
+    error_message = "email_configuration.from_address must be an email address (optionally `Name <address>`)."
+  }
+}
+# ---- end sending ------------------------------------------------------------------
+
 variable "allow_self_sign_up" {
   description = "Let visitors create their own account (email verified by code). false: only administrators create users."
   type        = bool

@@ -1,6 +1,13 @@
 output "arn" {
   description = "ARN of the key (for kms_key_id / kms_master_key_id arguments and IAM policies)."
   value       = aws_kms_key.this.arn
+
+  # KMS is eventually consistent: a key created in this apply can briefly be refused by
+  # CloudWatch Logs ("The specified KMS key does not exist or is not allowed"). Only the
+  # aws provider is available (no time_sleep), so every consumer of the ARN (log groups
+  # first) waits for the alias instead: the provider's CreateAlias retries until KMS
+  # resolves the new key, which proves the key visible before Logs is asked to use it.
+  depends_on = [aws_kms_alias.this]
 }
 
 output "key_id" {

@@ -310,9 +310,10 @@ resource "aws_api_gateway_stage" "this" {
 
   tags = local.tags
 
-  # Access logs need the account's API Gateway CloudWatch role in place (created
-  # here only with configure_api_gateway_account; otherwise by another stack).
-  depends_on = [module.api_gateway_account]
+  # Access logs need the account's API Gateway CloudWatch role in place: registered
+  # here (configure_api_gateway_account), by another module of the configuration
+  # (api_gateway_cloudwatch_role_arn, e.g. web_app's) or earlier by another stack.
+  depends_on = [module.api_gateway_account, var.api_gateway_cloudwatch_role_arn]
 }
 
 resource "aws_api_gateway_method_settings" "all" {

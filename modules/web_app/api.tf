@@ -273,8 +273,9 @@ resource "aws_api_gateway_stage" "this" {
 
   tags = local.tags
 
-  # Access logs need the account's API Gateway CloudWatch role in place.
-  depends_on = [module.api_gateway_account]
+  # Access logs need the account's API Gateway CloudWatch role in place: registered
+  # here (configure_api_gateway_account) or by another module of the configuration.
+  depends_on = [module.api_gateway_account, var.api_gateway_cloudwatch_role_arn]
 }
 
 resource "aws_api_gateway_method_settings" "all" {

@@ -11,6 +11,7 @@ module "user_pool" {
   advanced_security_mode  = var.advanced_security_mode
   allow_self_sign_up      = var.allow_self_sign_up
   deletion_protection     = var.deletion_protection
+  email_configuration     = var.cognito_email_configuration
   tags                    = local.tags
 }
 

@@ -102,3 +102,8 @@ output "sender_email" {
   description = "Address welcome emails are sent from (its SES identity must be verified)."
   value       = aws_ses_email_identity.sender.email
 }
+
+output "api_gateway_cloudwatch_role_arn" {
+  description = "ARN of the account's API Gateway CloudWatch role this module registers (configure_api_gateway_account); null otherwise. Pass it to other composites' api_gateway_cloudwatch_role_arn so their stages are created after it."
+  value       = one(module.api_gateway_account[*].role_arn)
+}

@@ -421,6 +421,27 @@ variable "configure_api_gateway_account" {
   default     = true
 }
 
+variable "api_gateway_cloudwatch_role_arn" {
+  description = "ARN of the account's API Gateway CloudWatch role when another module of the same configuration registers it (e.g. `module.web_app.api_gateway_cloudwatch_role_arn`): the stage, whose access logs AWS rejects without that role, is then created after it. Only the stage waits (data sources are not deferred). null when this module registers it (configure_api_gateway_account) or another stack did earlier."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.api_gateway_cloudwatch_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.api_gateway_cloudwatch_role_arn))
+    error_message = "api_gateway_cloudwatch_role_arn must be an IAM role ARN or null."
+  }
+}
+
+variable "cognito_email_configuration" {
+  description = "The user pool's sender: a verified SES identity in DEVELOPER mode ({ from_address, ses_identity_arn, reply_to_address }), see modules/cognito_user_pool. null = Cognito's default sender (its daily limit is too low for production: local and throwaway pools only)."
+  type = object({
+    from_address     = string
+    ses_identity_arn = string
+    reply_to_address = optional(string)
+  })
+  default = null
+}
+
 # ---------------------------------------------------------------------------
 # Tables and deletion protection
 # ---------------------------------------------------------------------------

@@ -62,6 +62,8 @@ module "web_app" {
   site_origin_override           = "${var.local_gateway_url}/site/"
   api_url_override               = "${var.local_gateway_url}/{api_id}/{stage}"
   cognito_endpoint_override      = var.emulator_url
+  # No cognito_email_configuration: the emulator sends nothing, so the pools keep
+  # Cognito's default sender here (every cloud environment must name an SES identity).
   # Plain-HTTP emulator: the TLS-only deny would refuse every request (see
   # stream_processing below); throwaway environment otherwise.
   deny_insecure_transport     = false
@@ -98,8 +100,8 @@ module "mobile_backend" {
 
   tags = local.tags
 
-  # web_app owns the account-wide API Gateway logging role (configure_api_gateway_account
-  # is false here). No depends_on on web_app: it would defer every data source of this
-  # module to apply time; in a brand-new account a second apply may be needed if this
-  # stage is created before that role (see modules/mobile_backend/README.md).
+  # web_app registers the account-wide API Gateway logging role: only this module's
+  # stage waits for it, through the role ARN (a module depends_on would defer every
+  # data source of this module to apply time).
+  api_gateway_cloudwatch_role_arn = module.web_app.api_gateway_cloudwatch_role_arn
 }

@@ -2,8 +2,9 @@
 # of stream retention so a stalled processor can catch up without losing data.
 environment = "prod"
 aws_region  = "eu-west-1"
-# allowed_account_ids = ["111122223333"]
-# alarm_email         = "oncall@example.com"
+# The account(s) this environment may be applied to; the provider refuses any other.
+# Set it before the first apply (`make preflight ENV=prod` prints the account your
+# credentials reach): allowed_account_ids = ["111122223333"]
 
 stream_mode            = "PROVISIONED"
 shard_count            = 4
@@ -28,6 +29,15 @@ log_retention_days = 365
 archive_expiration_days         = null
 iterator_age_alarm_threshold_ms = 60000
 
-# Sender of the web-app welcome emails: replace with an address of your domain; SES
-# sends a confirmation to it after the first apply.
-sender_email = "welcome@example.com"
+# prod has an account of its own and registers its API Gateway CloudWatch role.
+configure_api_gateway_account = true
+
+# Required, e.g. alarm_email = "oncall@your-domain.com"; its owner confirms the
+# subscription after the first apply.
+
+# Required, no placeholder (set them here or as TF_VAR_*; `make preflight` checks them):
+# - sender_email: the welcome emails' sender, an address of your domain; the apply creates
+#   its SES identity and its owner confirms the mail SES sends.
+# - cognito_email_sender: the user pools' sender, an SES identity verified before the
+#   apply, e.g. { from_address = "Example <no-reply@your-domain.com>",
+#   ses_identity_arn = "arn:aws:ses:eu-west-1:111122223333:identity/your-domain.com" }

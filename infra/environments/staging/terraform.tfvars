@@ -1,7 +1,9 @@
 # staging: production-like behaviour at a fraction of the throughput.
 environment = "staging"
 aws_region  = "eu-west-1"
-# allowed_account_ids = ["111122223333"]
+# The account(s) this environment may be applied to; the provider refuses any other.
+# Set it before the first apply (`make preflight ENV=staging` prints the account your
+# credentials reach): allowed_account_ids = ["111122223333"]
 
 stream_mode            = "ON_DEMAND"
 stream_retention_hours = 48
@@ -21,6 +23,15 @@ log_retention_days = 30
 archive_expiration_days         = 365
 iterator_age_alarm_threshold_ms = 120000
 
-# Sender of the web-app welcome emails: replace with an address of your domain; SES
-# sends a confirmation to it after the first apply.
-sender_email = "welcome@example.com"
+# staging shares the non-production account with dev, which registers the account-wide
+# API Gateway CloudWatch role: apply dev first. In an account of its own, set true.
+configure_api_gateway_account = false
+
+# Required, e.g. alarm_email = "oncall@your-domain.com" (or null to opt out explicitly).
+
+# Required, no placeholder (set them here or as TF_VAR_*; `make preflight` checks them):
+# - sender_email: the welcome emails' sender, an address of your domain; the apply creates
+#   its SES identity and its owner confirms the mail SES sends.
+# - cognito_email_sender: the user pools' sender, an SES identity verified before the
+#   apply, e.g. { from_address = "Example <no-reply@your-domain.com>",
+#   ses_identity_arn = "arn:aws:ses:eu-west-1:111122223333:identity/your-domain.com" }

@@ -51,6 +51,10 @@ module "web_app" {
   log_retention_days  = var.log_retention_days
   alarm_email         = var.alarm_email
 
+  # One environment per account and region registers the API Gateway logging role.
+  configure_api_gateway_account = var.configure_api_gateway_account
+  cognito_email_configuration   = var.cognito_email_sender
+
   acm_certificate_arn = var.site_certificate_arn
   aliases             = var.site_aliases
   route53_zone_id     = var.site_route53_zone_id
@@ -74,10 +78,12 @@ module "mobile_backend" {
   apns_certificate = var.apns_certificate
   apns_private_key = var.apns_private_key
 
+  cognito_email_configuration = var.cognito_email_sender
+
   tags = local.tags
 
-  # web_app owns the account-wide API Gateway logging role (configure_api_gateway_account
-  # is false here). No depends_on on web_app: it would defer every data source of this
-  # module to apply time; in a brand-new account a second apply may be needed if this
-  # stage is created before that role (see modules/mobile_backend/README.md).
+  # web_app registers the account-wide API Gateway logging role (when this environment
+  # owns it): only this module's stage waits for it, through the role ARN. A module
+  # depends_on would defer every data source of this module to apply time.
+  api_gateway_cloudwatch_role_arn = module.web_app.api_gateway_cloudwatch_role_arn
 }

@@ -770,3 +770,29 @@ run "api_gateway_account_when_asked" {
     error_message = "configure_api_gateway_account = true must register the account's API Gateway CloudWatch role."
   }
 }
+
+# ---- First apply in a new account: the stage waits for the logging role's ARN ----
+# (the ordering itself: tests/unit/infra/test_stage_ordering.py)
+
+run "accepts_the_logging_role_of_another_module" {
+  command = plan
+
+  variables {
+    api_gateway_cloudwatch_role_arn = "arn:aws:iam::123456789012:role/refarch-test-web-apigateway-cloudwatch"
+  }
+
+  assert {
+    condition     = aws_api_gateway_stage.this.stage_name == var.api_stage_name
+    error_message = "The stage must still be planned when it waits for another module's role."
+  }
+}
+
+run "rejects_a_logging_role_that_is_not_a_role_arn" {
+  command = plan
+
+  variables {
+    api_gateway_cloudwatch_role_arn = "refarch-test-web-apigateway-cloudwatch"
+  }
+
+  expect_failures = [var.api_gateway_cloudwatch_role_arn]
+}

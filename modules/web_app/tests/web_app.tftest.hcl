@@ -694,3 +694,39 @@ run "rejects_api_timeout_beyond_gateway_limit" {
   }
   expect_failures = [var.web_api_timeout]
 }
+
+# ---- First apply in a new account: the API Gateway logging role ----
+
+run "exports_the_logging_role_it_registers" {
+  command = plan
+
+  # Other composites pass it to api_gateway_cloudwatch_role_arn so their stages are
+  # created after the role (the ordering itself: tests/unit/infra/test_stage_ordering.py).
+  assert {
+    condition     = output.api_gateway_cloudwatch_role_arn == module.api_gateway_account[0].role_arn
+    error_message = "api_gateway_cloudwatch_role_arn must be the role this module registers."
+  }
+}
+
+run "exports_no_logging_role_when_another_stack_owns_it" {
+  command = plan
+
+  variables {
+    configure_api_gateway_account = false
+  }
+
+  assert {
+    condition     = output.api_gateway_cloudwatch_role_arn == null
+    error_message = "Without configure_api_gateway_account this module registers no role to wait for."
+  }
+}
+
+run "rejects_a_logging_role_that_is_not_a_role_arn" {
+  command = plan
+
+  variables {
+    api_gateway_cloudwatch_role_arn = "refarch-test-web-apigateway-cloudwatch"
+  }
+
+  expect_failures = [var.api_gateway_cloudwatch_role_arn]
+}
