@@ -62,13 +62,16 @@ def record_failure(record: SQSRecord) -> None:
         # Redelivery cannot fix it, and dropping it would be silent: keep the body.
         key = unreadable_key(settings.failed_prefix, record.message_id)
         _put(key, unreadable_document(record.body, str(error), now))
+        metrics.add_metric(name="FailedObjectsWritten", unit=MetricUnit.Count, value=1)
         metrics.add_metric(name="UnreadableFailureMessages", unit=MetricUnit.Count, value=1)
         logger.error("Unreadable failure message kept", extra={"key": key, "reason": str(error)})
         return
     read = read_range(shard_reader, failure)
     key = failed_key(settings.failed_prefix, failure)
     _put(key, failed_document(read, now))
-    metrics.add_metric(name="RangesRecorded", unit=MetricUnit.Count, value=1)
+    # FailedObjectsWritten and RecordsLost are alarmed: the first means records wait in
+    # failed/ for a redrive, the second that retention took some before they were read.
+    metrics.add_metric(name="FailedObjectsWritten", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RecordsRecorded", unit=MetricUnit.Count, value=len(read.records))
     metrics.add_metric(name="RecordsLost", unit=MetricUnit.Count, value=read.records_lost)
     details = {

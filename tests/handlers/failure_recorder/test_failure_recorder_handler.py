@@ -106,7 +106,7 @@ def test_a_range_is_read_back_and_stored_raw_with_its_failure(
     assert document["records_lost"] == 0
     assert document["tombstone"] is False
     metrics = emitted_metrics(capsys.readouterr().out)
-    assert (metrics["RangesRecorded"], metrics["RecordsRecorded"], metrics["RecordsLost"]) == (
+    assert (metrics["FailedObjectsWritten"], metrics["RecordsRecorded"], metrics["RecordsLost"]) == (
         1,
         4,
         0,
@@ -163,7 +163,8 @@ def test_a_message_that_is_no_failure_record_is_kept_not_retried(
     assert key.startswith("failed/unreadable/")
     assert document["body"] == "{not json"
     assert "not a Kinesis on-failure record" in document["reason"]
-    assert emitted_metrics(capsys.readouterr().out)["UnreadableFailureMessages"] == 1
+    metrics = emitted_metrics(capsys.readouterr().out)
+    assert (metrics["UnreadableFailureMessages"], metrics["FailedObjectsWritten"]) == (1, 1)
 
 
 def test_a_failed_write_leaves_the_message_for_redelivery(
