@@ -106,11 +106,10 @@ def test_a_range_is_read_back_and_stored_raw_with_its_failure(
     assert document["records_lost"] == 0
     assert document["tombstone"] is False
     metrics = emitted_metrics(capsys.readouterr().out)
-    assert (metrics["FailedObjectsWritten"], metrics["RecordsRecorded"], metrics["RecordsLost"]) == (
-        1,
-        4,
-        0,
+    written, recorded, lost = (
+        metrics[name] for name in ("FailedObjectsWritten", "RecordsRecorded", "RecordsLost")
     )
+    assert (written, recorded, lost) == (1, 4, 0)
 
 
 def test_a_redelivered_message_overwrites_its_document(handler: Any, s3: Any, kinesis: Any) -> None:
