@@ -132,6 +132,27 @@ module "archive_bucket" {
 # ---------------------------------------------------------------------------
 # Processor function
 # ---------------------------------------------------------------------------
+locals {
+  # Both functions decrypt stream records and SQS messages and encrypt S3 objects
+  # (SSE-KMS) and failure messages; only when the call comes through those services.
+  use_stream_processing_key_statement = {
+    sid       = "UseStreamProcessingKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [module.kms_key.arn]
+    conditions = [
+      {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values = [
+          "kinesis.${local.region}.${local.dns_suffix}",
+          "s3.${local.region}.${local.dns_suffix}",
+          "sqs.${local.region}.${local.dns_suffix}",
+        ]
+      },
+    ]
+  }
+}
+
 module "processor" {
   source = "../lambda_function"
 
@@ -190,24 +211,7 @@ module "processor" {
       actions   = ["sqs:SendMessage"]
       resources = [aws_sqs_queue.failure.arn]
     },
-    {
-      # Decrypt stream records, encrypt archive objects (SSE-KMS) and failure
-      # messages; only when the call comes through those three services.
-      sid       = "UseStreamProcessingKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [module.kms_key.arn]
-      conditions = [
-        {
-          test     = "StringEquals"
-          variable = "kms:ViaService"
-          values = [
-            "kinesis.${local.region}.${local.dns_suffix}",
-            "s3.${local.region}.${local.dns_suffix}",
-            "sqs.${local.region}.${local.dns_suffix}",
-          ]
-        },
-      ]
-    },
+    local.use_stream_processing_key_statement,
   ]
 
   tags = local.tags
@@ -302,22 +306,7 @@ module "failure_recorder" {
       actions   = ["s3:PutObject"]
       resources = ["${module.archive_bucket.arn}/${local.failed_prefix}*"]
     },
-    {
-      sid       = "UseStreamProcessingKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [module.kms_key.arn]
-      conditions = [
-        {
-          test     = "StringEquals"
-          variable = "kms:ViaService"
-          values = [
-            "kinesis.${local.region}.${local.dns_suffix}",
-            "s3.${local.region}.${local.dns_suffix}",
-            "sqs.${local.region}.${local.dns_suffix}",
-          ]
-        },
-      ]
-    },
+    local.use_stream_processing_key_statement,
   ]
 
   tags = local.tags

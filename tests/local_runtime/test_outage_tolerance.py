@@ -29,6 +29,7 @@ from stream_processor.batch import process_batch
 from stream_processor.config import Settings
 from stream_processor.kinesis_event import partial_batch_response, records_from_event
 from stream_processor.s3_store import S3ObjectStore, WriteRetry
+from tests.local_runtime.test_event_source_mapping import FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARD = "shardId-000000000000"
@@ -45,21 +46,10 @@ def module_default(name: str) -> float:
     return float(default.group(1))
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += max(seconds, 0.001)
-
-
 class S3Outage:
     """put_object fails with 503 until the clock passes the outage's end."""
 
-    def __init__(self, clock: Clock, ends_at: float) -> None:
+    def __init__(self, clock: FakeClock, ends_at: float) -> None:
         self.clock = clock
         self.ends_at = ends_at
         self.objects: dict[str, bytes] = {}
@@ -141,7 +131,7 @@ class OneShard:
 def run_outage(outage_seconds: float, tmp_path: Path, records: int = 250) -> tuple[int, int]:
     """(records archived, ranges given up on) after an outage of `outage_seconds`."""
     random.seed(7)  # the store's jitter
-    clock = Clock()
+    clock = FakeClock()
     s3 = S3Outage(clock, ends_at=outage_seconds)
     store = S3ObjectStore(
         s3,  # type: ignore[arg-type]

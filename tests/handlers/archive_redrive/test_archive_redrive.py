@@ -14,7 +14,7 @@ from moto import mock_aws
 
 from clients.archive import redrive
 from clients.archive.__main__ import main
-from clients.producer import Producer
+from clients.producer import Producer, sample_events
 from failure_recorder.failure import parse_failure
 from failure_recorder.kinesis_reader import KinesisShardReader
 from failure_recorder.ranges import (
@@ -46,18 +46,6 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
         kinesis = boto3.client("kinesis", region_name=REGION)
         kinesis.create_stream(StreamName=STREAM, ShardCount=1)
         yield {"s3": s3, "kinesis": kinesis}
-
-
-def events(count: int, source: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "event_id": f"3f2504e0-4f89-11d3-9a0c-0305e82c{index:04d}",
-            "event_type": "order.created",
-            "occurred_at": "2024-03-07T09:15:00Z",
-            "source": source,
-        }
-        for index in range(count)
-    ]
 
 
 def shard_records(kinesis: Any) -> list[dict[str, Any]]:
@@ -95,10 +83,10 @@ def record_failed_range(clients: dict[str, Any], first: int, last: int) -> str:
 
 
 def put_sample(kinesis: Any) -> None:
-    assert Producer(kinesis, STREAM).put([*events(3, "plain"), b"poison"]).ok
+    assert Producer(kinesis, STREAM).put([*sample_events(3, source="plain"), b"poison"]).ok
     assert (
         Producer(kinesis, STREAM, aggregate=True, partition_key="field:source")
-        .put(events(4, "kpl"))
+        .put(sample_events(4, source="kpl"))
         .ok
     )
 

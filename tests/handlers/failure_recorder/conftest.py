@@ -8,10 +8,8 @@ from typing import Any
 
 import boto3
 import pytest
-from failure_recorder_events import ARCHIVE_BUCKET, REGION, import_handler_fresh
+from failure_recorder_events import ARCHIVE_BUCKET, REGION, STREAM_NAME, import_handler_fresh
 from moto import mock_aws
-
-STREAM_NAME = "events-test"
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from typing import Any
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 ARCHIVE_BUCKET = "stream-archive-test"
+STREAM_NAME = "events-test"
 QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:stream-processor-failures"
 
 

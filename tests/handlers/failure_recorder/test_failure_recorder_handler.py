@@ -8,31 +8,19 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import STREAM_NAME
 from failure_recorder_events import (
     ARCHIVE_BUCKET,
+    STREAM_NAME,
     FakeLambdaContext,
     as_body,
     failure_record,
     sqs_event,
 )
 
-from clients.producer import Producer
+from clients.producer import Producer, sample_events
 
 KPL_MAGIC = b"\xf3\x89\x9a\xc2"
 SHARD = "shardId-000000000000"
-
-
-def events(count: int, tag: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "event_id": f"3f2504e0-4f89-11d3-9a0c-0305e82c{index:04d}",
-            "event_type": "order.created",
-            "occurred_at": "2024-03-07T09:15:00Z",
-            "source": tag,
-        }
-        for index in range(count)
-    ]
 
 
 def put_records(kinesis: Any) -> tuple[str, list[str]]:
@@ -40,7 +28,10 @@ def put_records(kinesis: Any) -> tuple[str, list[str]]:
     stream_arn = kinesis.describe_stream_summary(StreamName=STREAM_NAME)[
         "StreamDescriptionSummary"
     ]["StreamARN"]
-    for items, aggregate in ((events(3, "plain"), False), (events(4, "kpl"), True)):
+    for items, aggregate in (
+        (sample_events(3, source="plain"), False),
+        (sample_events(4, source="kpl"), True),
+    ):
         # One partition key for all: the producer aggregates records that share one.
         summary = Producer(
             kinesis, STREAM_NAME, aggregate=aggregate, partition_key="field:source"
