@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from failure_recorder.config import load_settings
 from failure_recorder.failure import InvalidFailureMessageError, parse_failure
@@ -46,11 +47,29 @@ shard_reader = KinesisShardReader(boto3.client("kinesis", config=_client_config)
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
-def _put(key: str, body: bytes) -> None:
-    # No encryption arguments: the bucket's default SSE-KMS applies.
-    s3_client.put_object(
-        Bucket=settings.archive_bucket, Key=key, Body=body, ContentType=CONTENT_TYPE
-    )
+def _put_once(key: str, body: bytes) -> bool:
+    """Create the document; False when a delivery of the same message already did.
+
+    A conditional create, not an overwrite: a redelivered message must neither replace
+    the document with a later, poorer read (retention moves on) nor drop the redrive's
+    mark (tags go with the object version).
+    """
+    try:
+        # No encryption arguments: the bucket's default SSE-KMS applies.
+        s3_client.put_object(
+            Bucket=settings.archive_bucket,
+            Key=key,
+            Body=body,
+            ContentType=CONTENT_TYPE,
+            IfNoneMatch="*",
+        )
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "PreconditionFailed":
+            raise
+        logger.info("Already recorded by an earlier delivery", extra={"key": key})
+        return False
+    metrics.add_metric(name="FailedObjectsWritten", unit=MetricUnit.Count, value=1)
+    return True
 
 
 def record_failure(record: SQSRecord) -> None:
@@ -61,17 +80,18 @@ def record_failure(record: SQSRecord) -> None:
     except InvalidFailureMessageError as error:
         # Redelivery cannot fix it, and dropping it would be silent: keep the body.
         key = unreadable_key(settings.failed_prefix, record.message_id)
-        _put(key, unreadable_document(record.body, str(error), now))
-        metrics.add_metric(name="FailedObjectsWritten", unit=MetricUnit.Count, value=1)
-        metrics.add_metric(name="UnreadableFailureMessages", unit=MetricUnit.Count, value=1)
-        logger.error("Unreadable failure message kept", extra={"key": key, "reason": str(error)})
+        if _put_once(key, unreadable_document(record.body, str(error), now)):
+            metrics.add_metric(name="UnreadableFailureMessages", unit=MetricUnit.Count, value=1)
+            logger.error(
+                "Unreadable failure message kept", extra={"key": key, "reason": str(error)}
+            )
         return
-    read = read_range(shard_reader, failure)
     key = failed_key(settings.failed_prefix, failure)
-    _put(key, failed_document(read, now))
-    # FailedObjectsWritten and RecordsLost are alarmed: the first means records wait in
-    # failed/ for a redrive, the second that retention took some before they were read.
-    metrics.add_metric(name="FailedObjectsWritten", unit=MetricUnit.Count, value=1)
+    read = read_range(shard_reader, failure)
+    # FailedObjectsWritten (counted in _put_once) and RecordsLost are alarmed: the first
+    # means records wait in failed/ for a redrive, the second that retention took some.
+    if not _put_once(key, failed_document(read, now)):
+        return
     metrics.add_metric(name="RecordsRecorded", unit=MetricUnit.Count, value=len(read.records))
     metrics.add_metric(name="RecordsLost", unit=MetricUnit.Count, value=read.records_lost)
     details = {

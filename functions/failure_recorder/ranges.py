@@ -99,7 +99,7 @@ def read_range(reader: ShardReader, failure: StreamFailure) -> RangeRead:
 
 
 def failed_key(prefix: str, failure: StreamFailure) -> str:
-    """Deterministic key, so a redelivered message overwrites its own document:
+    """Deterministic key, so a redelivered message names the document it already wrote:
     ``{prefix}year=YYYY/month=MM/day=DD/hour=HH/{shard}/{start}-{end}.json``, partitioned
     by the range's first arrival (the hour the archive would have used).
     """

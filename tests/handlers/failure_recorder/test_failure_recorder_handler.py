@@ -103,17 +103,28 @@ def test_a_range_is_read_back_and_stored_raw_with_its_failure(
     assert (written, recorded, lost) == (1, 4, 0)
 
 
-def test_a_redelivered_message_overwrites_its_document(handler: Any, s3: Any, kinesis: Any) -> None:
+def test_a_redelivered_message_keeps_the_first_document_and_its_redrive_mark(
+    handler: Any, s3: Any, kinesis: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     stream_arn, numbers = put_records(kinesis)
     body = as_body(failure_record(stream_arn, SHARD, numbers[0], numbers[2], batch_size=3))
-
     invoke(handler, sqs_event(body))
     first = failed_objects(s3)
-    invoke(handler, sqs_event(body, body))
+    ((key, _),) = first.items()
+    s3.put_object_tagging(
+        Bucket=ARCHIVE_BUCKET,
+        Key=key,
+        Tagging={"TagSet": [{"Key": "redrive", "Value": "redriven"}]},
+    )
+    capsys.readouterr()
 
-    second = failed_objects(s3)
-    assert list(second) == list(first)
-    assert [d["records"] for d in second.values()] == [d["records"] for d in first.values()]
+    assert invoke(handler, sqs_event(body, body)) == {"batchItemFailures": []}
+
+    assert failed_objects(s3) == first  # recorded_at and all: not rewritten
+    assert s3.get_object_tagging(Bucket=ARCHIVE_BUCKET, Key=key)["TagSet"] == [
+        {"Key": "redrive", "Value": "redriven"}
+    ]
+    assert "FailedObjectsWritten" not in emitted_metrics(capsys.readouterr().out)
 
 
 def test_an_expired_range_is_a_tombstone_counted_in_a_metric(
