@@ -36,6 +36,7 @@ UNREACHABLE_ENDPOINT = "http://127.0.0.1:9"
 # What each function's Terraform module sets and its init reads (modules/*/main.tf).
 FUNCTION_ENVIRONMENT: dict[str, dict[str, str]] = {
     "stream_processor": {"ARCHIVE_BUCKET": "bench-archive"},
+    "failure_recorder": {"ARCHIVE_BUCKET": "bench-archive"},
     "thumbnailer": {"THUMBNAIL_BUCKET": "bench-thumbnails"},
     "welcome_email": {
         "SENDER_EMAIL": "bench@example.com",

@@ -1,5 +1,14 @@
-"""Read what the stream processor wrote: archived records and quarantined ones."""
+"""Read what the stream processor wrote (archived and quarantined records), and redrive
+the failed ranges the failure recorder kept."""
 
 from clients.archive.reader import ArchiveSummary, iter_archived, iter_quarantined, summarize
+from clients.archive.redrive import RedriveReport, redrive
 
-__all__ = ["ArchiveSummary", "iter_archived", "iter_quarantined", "summarize"]
+__all__ = [
+    "ArchiveSummary",
+    "RedriveReport",
+    "iter_archived",
+    "iter_quarantined",
+    "redrive",
+    "summarize",
+]

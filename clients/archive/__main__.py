@@ -1,4 +1,4 @@
-"""`python -m clients.archive --bucket NAME [summary|records|quarantine]`
+"""`python -m clients.archive --bucket NAME [summary|records|quarantine|redrive]`
 
 Works against AWS and the local emulator alike (boto3 honours AWS_ENDPOINT_URL).
 """
@@ -12,6 +12,7 @@ import sys
 import boto3
 
 from clients.archive.reader import iter_archived, iter_quarantined, summarize
+from clients.archive.redrive import redrive
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,11 +22,16 @@ def main(argv: list[str] | None = None) -> int:
         "view",
         nargs="?",
         default="summary",
-        choices=["summary", "records", "quarantine"],
-        help="summary (default): counts; records / quarantine: one JSON line each",
+        choices=["summary", "records", "quarantine", "redrive"],
+        help="summary (default): counts; records / quarantine: one JSON line each; "
+        "redrive: put the ranges kept under failed/ back into the stream, once",
     )
     args = parser.parse_args(argv)
     s3 = boto3.client("s3")
+    if args.view == "redrive":
+        report = redrive(s3, boto3.client("kinesis"), args.bucket)
+        print(report.format_text())
+        return 0 if report.ok else 1
     if args.view == "summary":
         print(summarize(s3, args.bucket).format_text())
     else:

@@ -19,7 +19,8 @@ ARCHIVE_PREFIX = "archive/"
 QUARANTINE_PREFIX = "quarantine/"
 
 
-def _keys(s3: S3Client, bucket: str, prefix: str) -> Iterator[str]:
+def object_keys(s3: S3Client, bucket: str, prefix: str) -> Iterator[str]:
+    """Every key under prefix, in key order."""
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for item in page.get("Contents", []):
             yield item["Key"]
@@ -29,7 +30,7 @@ def iter_archived(
     s3: S3Client, bucket: str, prefix: str = ARCHIVE_PREFIX
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every archived record as (object key, record), in key order."""
-    for key in _keys(s3, bucket, prefix):
+    for key in object_keys(s3, bucket, prefix):
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
         for line in gzip.decompress(body).splitlines():
             yield key, json.loads(line)
@@ -39,7 +40,7 @@ def iter_quarantined(
     s3: S3Client, bucket: str, prefix: str = QUARANTINE_PREFIX
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every quarantined record as (object key, {reason, detail, kinesis, data_base64})."""
-    for key in _keys(s3, bucket, prefix):
+    for key in object_keys(s3, bucket, prefix):
         yield key, json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
 
 

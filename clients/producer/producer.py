@@ -237,6 +237,18 @@ class Producer:
         started = self._clock()
         user_entries, fallbacks = self.prepare(items)
         entries = aggregate_entries(user_entries) if self.aggregate else user_entries
+        return self._send(entries, len(user_entries), fallbacks, started)
+
+    def put_entries(self, entries: Sequence[Entry]) -> PutSummary:
+        """Put Kinesis records already encoded and keyed (e.g. records read back from a
+        stream, KPL aggregates included) with the batching, retries and reporting of
+        `put`; `sources` index into `entries`' own user records."""
+        user_records = sum(len(entry.sources) for entry in entries)
+        return self._send(entries, user_records, fallbacks=0, started=self._clock())
+
+    def _send(
+        self, entries: Sequence[Entry], user_records: int, fallbacks: int, started: float
+    ) -> PutSummary:
         batches = list(
             plan_batches(
                 entries, max_entries=self.max_batch_entries, max_bytes=self.max_batch_bytes
@@ -255,7 +267,7 @@ class Producer:
         failed_users = sum(len(f.sources) for f in progress.failed)
         return PutSummary(
             stream=self.stream,
-            user_records=len(user_entries),
+            user_records=user_records,
             kinesis_records=len(entries),
             succeeded=progress.succeeded,
             failed=failed_users,

@@ -10,6 +10,9 @@ DEFAULT_QUARANTINE_PREFIX = "quarantine/"
 # 256 KiB: far above a well-formed event, far below the Kinesis record limit, so one
 # hostile producer cannot make a single archived line dominate a batch.
 DEFAULT_MAX_RECORD_BYTES = 262_144
+# Seconds one archive or quarantine write keeps retrying inside an invocation (see
+# stream_processor.s3_store.WriteRetry); the module keeps two of them within the timeout.
+DEFAULT_WRITE_RETRY_SECONDS = 20.0
 
 
 class ConfigurationError(RuntimeError):
@@ -22,6 +25,7 @@ class Settings:
     archive_prefix: str = DEFAULT_ARCHIVE_PREFIX
     quarantine_prefix: str = DEFAULT_QUARANTINE_PREFIX
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    write_retry_seconds: float = DEFAULT_WRITE_RETRY_SECONDS
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -36,6 +40,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         archive_prefix=_read_prefix(environ, "ARCHIVE_PREFIX", DEFAULT_ARCHIVE_PREFIX),
         quarantine_prefix=_read_prefix(environ, "QUARANTINE_PREFIX", DEFAULT_QUARANTINE_PREFIX),
         max_record_bytes=_read_max_record_bytes(environ),
+        write_retry_seconds=_read_write_retry_seconds(environ),
     )
 
 
@@ -61,3 +66,18 @@ def _read_max_record_bytes(environ: Mapping[str, str]) -> int:
     if max_record_bytes <= 0:
         raise ConfigurationError(f"MAX_RECORD_BYTES must be positive, got {max_record_bytes}")
     return max_record_bytes
+
+
+def _read_write_retry_seconds(environ: Mapping[str, str]) -> float:
+    raw_value = environ.get("WRITE_RETRY_SECONDS", str(DEFAULT_WRITE_RETRY_SECONDS))
+    try:
+        seconds = float(raw_value)
+    except ValueError:
+        raise ConfigurationError(
+            f"WRITE_RETRY_SECONDS must be a number of seconds, got {raw_value!r}"
+        ) from None
+    if not 0 <= seconds <= 900:
+        raise ConfigurationError(
+            f"WRITE_RETRY_SECONDS must be from 0 to 900 (Lambda's longest timeout), got {seconds}"
+        )
+    return seconds

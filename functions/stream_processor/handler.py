@@ -20,7 +20,7 @@ from stream_processor.kinesis_event import (
     records_from_event,
 )
 from stream_processor.models import BatchOutcome
-from stream_processor.s3_store import S3ObjectStore
+from stream_processor.s3_store import S3ObjectStore, WriteRetry
 
 # Read once per cold start; a missing ARCHIVE_BUCKET fails the import with a clear message.
 settings = load_settings(os.environ)
@@ -31,7 +31,9 @@ tracer = Tracer()
 
 # Standard retry mode backs off on throttling and 5xx before a write counts as failed.
 s3_client = boto3.client("s3", config=Config(retries={"mode": "standard", "max_attempts": 4}))
-archive_store = S3ObjectStore(s3_client, settings.archive_bucket)
+archive_store = S3ObjectStore(
+    s3_client, settings.archive_bucket, WriteRetry(budget_seconds=settings.write_retry_seconds)
+)
 
 
 @logger.inject_lambda_context

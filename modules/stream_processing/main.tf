@@ -1,7 +1,9 @@
 # Stream processing: producers -> Kinesis (KMS) -> event source mapping -> processor
-# Lambda -> archive bucket (archive/ or quarantine/), with records that exhaust their
-# retries sent to an encrypted SQS failure queue, and alarms on an encrypted topic.
-# Every record ends in exactly one of: archive, quarantine, failure queue.
+# Lambda -> archive bucket (archive/ or quarantine/). Ranges that exhaust their retries
+# or age go to an encrypted SQS failure queue, whose recorder Lambda reads them back
+# from the stream into failed/ of the same bucket before retention drops them; alarms
+# on an encrypted topic. Every record ends in exactly one of: archive, quarantine,
+# failed/ (from where `python -m clients.archive redrive` replays it).
 
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
@@ -15,6 +17,7 @@ locals {
   name                = "${var.name_prefix}-stream"
   stream_name         = "${var.name_prefix}-stream-events"
   processor_name      = "${var.name_prefix}-stream-processor"
+  recorder_name       = "${var.name_prefix}-stream-failure-recorder"
   failure_queue_name  = "${var.name_prefix}-stream-processor-failures"
   dashboard_name      = "${var.name_prefix}-stream-processing"
   archive_bucket_name = coalesce(var.archive_bucket_name, "${var.name_prefix}-stream-archive-${local.account_id}-${local.region}")
@@ -23,6 +26,10 @@ locals {
   # environment and its IAM policy so they cannot disagree.
   archive_prefix    = "archive/"
   quarantine_prefix = "quarantine/"
+  # The recorder writes only here; the redrive reads and tags it.
+  failed_prefix = "failed/"
+
+  recorder_service_name = "${var.powertools_service_name}-failure-recorder"
 
   # SQS's maximum: give operators two weeks to inspect and redrive failed records.
   failure_queue_retention_seconds = 1209600
@@ -82,8 +89,11 @@ resource "aws_kinesis_stream" "this" {
 # Failure destination: records the processor gave up on (retries or age exhausted)
 # ---------------------------------------------------------------------------
 resource "aws_sqs_queue" "failure" {
-  name                              = local.failure_queue_name
-  message_retention_seconds         = local.failure_queue_retention_seconds
+  name                      = local.failure_queue_name
+  message_retention_seconds = local.failure_queue_retention_seconds
+  # Lambda requires at least the recorder's timeout and recommends six times it, so a
+  # message is not handed out again while an invocation still works on it.
+  visibility_timeout_seconds        = 6 * var.failure_recorder_timeout
   kms_master_key_id                 = module.kms_key.arn
   kms_data_key_reuse_period_seconds = 300
   tags                              = local.tags
@@ -122,6 +132,27 @@ module "archive_bucket" {
 # ---------------------------------------------------------------------------
 # Processor function
 # ---------------------------------------------------------------------------
+locals {
+  # Both functions decrypt stream records and SQS messages and encrypt S3 objects
+  # (SSE-KMS) and failure messages; only when the call comes through those services.
+  use_stream_processing_key_statement = {
+    sid       = "UseStreamProcessingKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [module.kms_key.arn]
+    conditions = [
+      {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values = [
+          "kinesis.${local.region}.${local.dns_suffix}",
+          "s3.${local.region}.${local.dns_suffix}",
+          "sqs.${local.region}.${local.dns_suffix}",
+        ]
+      },
+    ]
+  }
+}
+
 module "processor" {
   source = "../lambda_function"
 
@@ -146,6 +177,7 @@ module "processor" {
     ARCHIVE_PREFIX               = local.archive_prefix
     QUARANTINE_PREFIX            = local.quarantine_prefix
     MAX_RECORD_BYTES             = tostring(var.max_record_bytes)
+    WRITE_RETRY_SECONDS          = tostring(var.archive_write_retry_seconds)
     POWERTOOLS_SERVICE_NAME      = var.powertools_service_name
     POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level
@@ -179,24 +211,7 @@ module "processor" {
       actions   = ["sqs:SendMessage"]
       resources = [aws_sqs_queue.failure.arn]
     },
-    {
-      # Decrypt stream records, encrypt archive objects (SSE-KMS) and failure
-      # messages; only when the call comes through those three services.
-      sid       = "UseStreamProcessingKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [module.kms_key.arn]
-      conditions = [
-        {
-          test     = "StringEquals"
-          variable = "kms:ViaService"
-          values = [
-            "kinesis.${local.region}.${local.dns_suffix}",
-            "s3.${local.region}.${local.dns_suffix}",
-            "sqs.${local.region}.${local.dns_suffix}",
-          ]
-        },
-      ]
-    },
+    local.use_stream_processing_key_statement,
   ]
 
   tags = local.tags
@@ -243,6 +258,73 @@ resource "aws_lambda_event_source_mapping" "this" {
 }
 
 # ---------------------------------------------------------------------------
+# Failure recorder: the failure queue's messages name ranges, not records; this
+# function reads each range back from the stream (while retention still holds it)
+# and stores it under failed/ for the redrive.
+# ---------------------------------------------------------------------------
+module "failure_recorder" {
+  source = "../lambda_function"
+
+  function_name = local.recorder_name
+  description   = "Reads ranges of ${local.stream_name} the processor gave up on into failed/ of the archive bucket"
+  filename      = var.failure_recorder_artifact_path
+  handler       = "failure_recorder.handler.lambda_handler"
+  runtime       = var.processor_runtime
+  architecture  = var.processor_architecture
+  memory_size   = var.failure_recorder_memory_size
+  timeout       = var.failure_recorder_timeout
+  tracing_mode  = var.tracing_mode
+
+  log_retention_days = var.log_retention_days
+  log_kms_key_arn    = module.kms_key.arn
+
+  environment_variables = {
+    ARCHIVE_BUCKET               = module.archive_bucket.name
+    FAILED_PREFIX                = local.failed_prefix
+    POWERTOOLS_SERVICE_NAME      = local.recorder_service_name
+    POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
+    POWERTOOLS_LOG_LEVEL         = var.log_level
+  }
+
+  policy_statements = [
+    {
+      # Only what reading a known range needs: no DescribeStream/ListShards (the
+      # message names the shard), no SubscribeToShard.
+      sid       = "ReadFailedRanges"
+      actions   = ["kinesis:GetRecords", "kinesis:GetShardIterator"]
+      resources = [aws_kinesis_stream.this.arn]
+    },
+    {
+      # What the SQS poller needs (it runs with the function's role).
+      sid       = "ConsumeFailureQueue"
+      actions   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+      resources = [aws_sqs_queue.failure.arn]
+    },
+    {
+      # Write-only, and only under failed/: the recorder never reads the archive.
+      sid       = "WriteFailedRanges"
+      actions   = ["s3:PutObject"]
+      resources = ["${module.archive_bucket.arn}/${local.failed_prefix}*"]
+    },
+    local.use_stream_processing_key_statement,
+  ]
+
+  tags = local.tags
+}
+
+resource "aws_lambda_event_source_mapping" "failure_recorder" {
+  event_source_arn = aws_sqs_queue.failure.arn
+  function_name    = module.failure_recorder.function_arn
+  enabled          = var.event_source_mapping_enabled
+  batch_size       = 10
+
+  # Each message is one range: one that cannot be stored now is redelivered alone.
+  function_response_types = ["ReportBatchItemFailures"]
+
+  tags = local.tags
+}
+
+# ---------------------------------------------------------------------------
 # Alarms
 # ---------------------------------------------------------------------------
 module "alarms" {
@@ -280,12 +362,36 @@ module "alarms" {
       dimensions  = { FunctionName = module.processor.function_name }
     }
     failure-queue-depth = {
-      description = "Records gave up after their retries or maximum age and wait in ${local.failure_queue_name}: inspect and redrive them."
+      description = "The processor gave up on a range after its retries or maximum age; the failure recorder is copying it into ${local.failed_prefix}."
       namespace   = "AWS/SQS"
       metric_name = "ApproximateNumberOfMessagesVisible"
       statistic   = "Maximum"
       threshold   = var.failure_queue_alarm_threshold
       dimensions  = { QueueName = aws_sqs_queue.failure.name }
+    }
+    failure-queue-oldest-message = {
+      description = "A failed range has waited over ${var.failure_queue_oldest_message_alarm_seconds} s in ${local.failure_queue_name}: the failure recorder cannot store it (see its logs) and the stream's retention is running."
+      namespace   = "AWS/SQS"
+      metric_name = "ApproximateAgeOfOldestMessage"
+      statistic   = "Maximum"
+      threshold   = var.failure_queue_oldest_message_alarm_seconds
+      dimensions  = { QueueName = aws_sqs_queue.failure.name }
+    }
+    failed-writes = {
+      description = "Records were written to ${local.failed_prefix} of ${local.archive_bucket_name}: once the cause is fixed, run `python -m clients.archive --bucket ${local.archive_bucket_name} redrive`."
+      namespace   = var.powertools_metrics_namespace
+      metric_name = "FailedObjectsWritten"
+      statistic   = "Sum"
+      threshold   = 0
+      dimensions  = { service = local.recorder_service_name }
+    }
+    records-lost = {
+      description = "Retention dropped records of a failed range before the recorder read them: they are lost (a tombstone under ${local.failed_prefix} counts them)."
+      namespace   = var.powertools_metrics_namespace
+      metric_name = "RecordsLost"
+      statistic   = "Sum"
+      threshold   = 0
+      dimensions  = { service = local.recorder_service_name }
     }
   }
 
@@ -333,8 +439,12 @@ locals {
       metrics = [["AWS/Lambda", "Duration", "FunctionName", local.fn, { stat = "p99" }], ["...", { stat = "Average" }]]
     },
     {
-      title   = "Failure queue: records given up on"
-      metrics = [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", aws_sqs_queue.failure.name, { stat = "Maximum" }]]
+      title   = "Failure queue: ranges given up on, and the oldest one's age (s)"
+      metrics = [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", aws_sqs_queue.failure.name, { stat = "Maximum" }], [".", "ApproximateAgeOfOldestMessage", ".", ".", { stat = "Maximum", yAxis = "right" }]]
+    },
+    {
+      title   = "Failure recorder: objects written to failed/, records lost"
+      metrics = [[var.powertools_metrics_namespace, "FailedObjectsWritten", "service", local.recorder_service_name, { stat = "Sum" }], [".", "RecordsLost", ".", ".", { stat = "Sum" }]]
     },
   ]
 }

@@ -38,6 +38,11 @@ output "quarantine_prefix" {
   value       = local.quarantine_prefix
 }
 
+output "failed_prefix" {
+  description = "Key prefix of failed ranges the failure recorder stored (replayed by `python -m clients.archive redrive`)."
+  value       = local.failed_prefix
+}
+
 output "failure_queue_url" {
   description = "URL of the SQS failure destination (records that exhausted retries or maximum age)."
   value       = aws_sqs_queue.failure.url
@@ -73,6 +78,31 @@ output "processor_policy_json" {
   value       = module.processor.policy_json
 }
 
+output "failure_recorder_function_name" {
+  description = "Name of the failure recorder Lambda function."
+  value       = module.failure_recorder.function_name
+}
+
+output "failure_recorder_function_arn" {
+  description = "ARN of the failure recorder Lambda function."
+  value       = module.failure_recorder.function_arn
+}
+
+output "failure_recorder_log_group_name" {
+  description = "CloudWatch log group of the failure recorder."
+  value       = module.failure_recorder.log_group_name
+}
+
+output "failure_recorder_policy_json" {
+  description = "The failure recorder's permissions as rendered into its role (for review and tests)."
+  value       = module.failure_recorder.policy_json
+}
+
+output "failure_recorder_mapping_uuid" {
+  description = "UUID of the failure queue -> failure recorder event source mapping."
+  value       = aws_lambda_event_source_mapping.failure_recorder.uuid
+}
+
 output "event_source_mapping_uuid" {
   description = "UUID of the stream -> processor event source mapping."
   value       = aws_lambda_event_source_mapping.this.uuid
@@ -84,7 +114,7 @@ output "alarm_topic_arn" {
 }
 
 output "alarm_names" {
-  description = "Names of the CloudWatch alarms, by purpose (iterator-age, errors, throttles, failure-queue-depth)."
+  description = "Names of the CloudWatch alarms, by purpose (iterator-age, errors, throttles, failure-queue-depth, failure-queue-oldest-message, failed-writes, records-lost)."
   value       = module.alarms.alarm_names
 }
 

@@ -248,9 +248,9 @@ variable "bisect_batch_on_function_error" {
 }
 
 variable "maximum_retry_attempts" {
-  description = "Retries of a failing batch before its records go to the failure queue (-1 = until they expire, 0-10000)."
+  description = "Retries of a failing batch before its records go to the failure queue (-1 = until they expire, 0-10000). A failed S3 write keeps retrying for archive_write_retry_seconds inside each attempt, so the default 30 rides out an S3 outage of up to ~(30 + 1) x 20 s (measured: 570 s) while a record that fails without touching S3 (a bug) reaches the failure queue within seconds instead of blocking its shard."
   type        = number
-  default     = 3
+  default     = 30
 
   validation {
     condition     = var.maximum_retry_attempts >= -1 && var.maximum_retry_attempts <= 10000 && floor(var.maximum_retry_attempts) == var.maximum_retry_attempts
@@ -269,6 +269,17 @@ variable "maximum_record_age_in_seconds" {
   }
 }
 
+variable "archive_write_retry_seconds" {
+  description = "How long the processor keeps retrying one failed archive or quarantine write (exponential backoff with jitter) before reporting its records for the mapping's retry (WRITE_RETRY_SECONDS). With maximum_retry_attempts it sets the S3 outage the mapping rides out: (retries + 1) x this. A batch can spend it twice (a quarantine write, then the archive write), so twice this must stay below processor_timeout."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.archive_write_retry_seconds >= 0 && var.archive_write_retry_seconds * 2 < var.processor_timeout
+    error_message = "archive_write_retry_seconds must be >= 0 and less than half of processor_timeout (a batch can retry two writes)."
+  }
+}
+
 variable "filter_patterns" {
   description = "Optional event filter patterns (JSON strings, at most 5), e.g. `{\"data\": {\"type\": [\"order\"]}}`. Records matching none are dropped before the function sees them; empty = every record."
   type        = list(string)
@@ -284,6 +295,36 @@ variable "event_source_mapping_enabled" {
   description = "Whether the mapping polls the stream; set false to pause processing (records keep accumulating up to the retention)."
   type        = bool
   default     = true
+}
+
+# ---------------------------------------------------------------------------
+# Failure recorder (failure queue -> failed/ of the archive bucket)
+# ---------------------------------------------------------------------------
+variable "failure_recorder_artifact_path" {
+  description = "Path of the failure recorder's zip built by `make build` (dist/failure_recorder.zip for Lambda, dist/host/failure_recorder.zip for local runs). Same runtime and architecture as the processor."
+  type        = string
+}
+
+variable "failure_recorder_memory_size" {
+  description = "Memory of the failure recorder in MB (128-10240). It holds one failed range (at most one 6 MB batch) at a time."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.failure_recorder_memory_size >= 128 && var.failure_recorder_memory_size <= 10240 && floor(var.failure_recorder_memory_size) == var.failure_recorder_memory_size
+    error_message = "failure_recorder_memory_size must be a whole number of MB between 128 and 10240."
+  }
+}
+
+variable "failure_recorder_timeout" {
+  description = "Timeout of the failure recorder in seconds (1-900). The failure queue's visibility timeout is six times this, as Lambda recommends for SQS sources."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.failure_recorder_timeout >= 1 && var.failure_recorder_timeout <= 900 && floor(var.failure_recorder_timeout) == var.failure_recorder_timeout
+    error_message = "failure_recorder_timeout must be a whole number of seconds between 1 and 900."
+  }
 }
 
 # ---------------------------------------------------------------------------
@@ -437,6 +478,17 @@ variable "throttles_alarm_threshold" {
   validation {
     condition     = var.throttles_alarm_threshold >= 0
     error_message = "throttles_alarm_threshold must be >= 0."
+  }
+}
+
+variable "failure_queue_oldest_message_alarm_seconds" {
+  description = "Alarm when a message has waited longer than this in the failure queue: the recorder normally takes seconds, so an old message means it cannot store the range while the stream's retention runs down."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.failure_queue_oldest_message_alarm_seconds >= 60 && floor(var.failure_queue_oldest_message_alarm_seconds) == var.failure_queue_oldest_message_alarm_seconds
+    error_message = "failure_queue_oldest_message_alarm_seconds must be a whole number >= 60."
   }
 }
 

@@ -10,7 +10,20 @@ from typing import Any
 import boto3
 import pytest
 
+from clients.producer import PoisonKind
 from local_runtime.runtime import DISCOVERY_INTERVAL_SECONDS
+
+KPL_MAGIC = b"\xf3\x89\x9a\xc2"
+# The quarantine reason the stream processor gives each kind of poison the producer makes.
+EXPECTED_REASON = {
+    PoisonKind.NOT_JSON: "not_json",
+    PoisonKind.INVALID_UTF8: "not_utf8",
+    PoisonKind.MISSING_FIELD: "schema_violation",
+    PoisonKind.BAD_UUID: "schema_violation",
+    PoisonKind.EXTRA_PROPERTY: "schema_violation",
+    PoisonKind.WRONG_TYPE: "schema_violation",
+    PoisonKind.OVERSIZED: "oversized",
+}
 
 
 def runtime_status(state_dir: Path) -> dict[str, Any]:

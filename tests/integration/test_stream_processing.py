@@ -19,20 +19,9 @@ import pytest
 from botocore.exceptions import ReadTimeoutError
 
 from clients.archive import iter_archived, iter_quarantined, summarize
-from clients.producer import PoisonKind, Producer, RetryPolicy, build_sample
+from clients.producer import Producer, RetryPolicy, build_sample
 from local_runtime.runtime import DISCOVERY_INTERVAL_SECONDS
-from tests.integration.support import runtime_status, wait_until
-
-KPL_MAGIC = b"\xf3\x89\x9a\xc2"
-EXPECTED_REASON = {
-    PoisonKind.NOT_JSON: "not_json",
-    PoisonKind.INVALID_UTF8: "not_utf8",
-    PoisonKind.MISSING_FIELD: "schema_violation",
-    PoisonKind.BAD_UUID: "schema_violation",
-    PoisonKind.EXTRA_PROPERTY: "schema_violation",
-    PoisonKind.WRONG_TYPE: "schema_violation",
-    PoisonKind.OVERSIZED: "oversized",
-}
+from tests.integration.support import EXPECTED_REASON, KPL_MAGIC, runtime_status, wait_until
 
 
 class LostResponses:

@@ -11,10 +11,12 @@ stream_retention_hours = 24
 processor_memory_size = 512
 processor_timeout     = 60
 
+# 30 retries, each retrying a failed S3 write for 20 s: an S3 outage of up to
+# ~9.5 minutes (570 s measured) still ends in the archive (modules/stream_processing README, "Failures and outages").
 batch_size                         = 100
 maximum_batching_window_in_seconds = 5
 parallelization_factor             = 1
-maximum_retry_attempts             = 3
+maximum_retry_attempts             = 30
 maximum_record_age_in_seconds      = 3600
 
 log_level          = "DEBUG"

@@ -12,8 +12,9 @@ locals {
 module "stream_processing" {
   source = "../../../modules/stream_processing"
 
-  name_prefix             = local.name_prefix
-  processor_artifact_path = "${local.artifacts_dir}/stream_processor.zip"
+  name_prefix                    = local.name_prefix
+  processor_artifact_path        = "${local.artifacts_dir}/stream_processor.zip"
+  failure_recorder_artifact_path = "${local.artifacts_dir}/failure_recorder.zip"
 
   stream_mode            = var.stream_mode
   shard_count            = var.shard_count
@@ -31,6 +32,7 @@ module "stream_processing" {
   parallelization_factor             = var.parallelization_factor
   maximum_retry_attempts             = var.maximum_retry_attempts
   maximum_record_age_in_seconds      = var.maximum_record_age_in_seconds
+  archive_write_retry_seconds        = var.archive_write_retry_seconds
 
   # Throwaway environment: destroy must leave nothing behind and waste no time.
   archive_force_destroy       = true

@@ -12,6 +12,9 @@ maximum_batching_window_in_seconds = 1
 parallelization_factor             = 1
 maximum_retry_attempts             = 2
 maximum_record_age_in_seconds      = 3600
+# Short, so tests see retries run out in seconds (the module default of 20 s with
+# 30 retries is what rides out a 5-minute S3 outage on AWS).
+archive_write_retry_seconds = 1
 
 log_level          = "DEBUG"
 log_retention_days = 1

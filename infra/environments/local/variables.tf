@@ -85,6 +85,11 @@ variable "maximum_record_age_in_seconds" {
   type        = number
 }
 
+variable "archive_write_retry_seconds" {
+  description = "How long the processor retries one failed S3 write inside an invocation."
+  type        = number
+}
+
 variable "log_level" {
   description = "Processor log level."
   type        = string

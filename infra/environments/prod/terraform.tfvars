@@ -16,10 +16,12 @@ processor_timeout     = 120
 # so other functions cannot starve the processor.
 processor_reserved_concurrency = 10
 
+# 30 retries, each retrying a failed S3 write for 20 s: an S3 outage of up to
+# ~9.5 minutes (570 s measured) still ends in the archive (modules/stream_processing README, "Failures and outages").
 batch_size                         = 1000
 maximum_batching_window_in_seconds = 10
 parallelization_factor             = 2
-maximum_retry_attempts             = 10
+maximum_retry_attempts             = 30
 maximum_record_age_in_seconds      = 86400
 
 log_level          = "INFO"

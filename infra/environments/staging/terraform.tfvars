@@ -11,10 +11,12 @@ stream_retention_hours = 48
 processor_memory_size = 1024
 processor_timeout     = 120
 
+# 30 retries, each retrying a failed S3 write for 20 s: an S3 outage of up to
+# ~9.5 minutes (570 s measured) still ends in the archive (modules/stream_processing README, "Failures and outages").
 batch_size                         = 500
 maximum_batching_window_in_seconds = 5
 parallelization_factor             = 2
-maximum_retry_attempts             = 5
+maximum_retry_attempts             = 30
 maximum_record_age_in_seconds      = 21600
 
 log_level          = "INFO"

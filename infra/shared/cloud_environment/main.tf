@@ -12,8 +12,9 @@ locals {
 module "stream_processing" {
   source = "../../../modules/stream_processing"
 
-  name_prefix             = local.name_prefix
-  processor_artifact_path = "${local.artifacts_dir}/stream_processor.zip"
+  name_prefix                    = local.name_prefix
+  processor_artifact_path        = "${local.artifacts_dir}/stream_processor.zip"
+  failure_recorder_artifact_path = "${local.artifacts_dir}/failure_recorder.zip"
 
   stream_mode            = var.stream_mode
   shard_count            = var.shard_count

@@ -33,6 +33,21 @@ output "quarantine_prefix" {
   value       = module.stream_processing.quarantine_prefix
 }
 
+output "failed_prefix" {
+  description = "Key prefix of failed ranges in the archive bucket (python -m clients.archive redrive)."
+  value       = module.stream_processing.failed_prefix
+}
+
+output "failure_recorder_function_arn" {
+  description = "ARN of the failure recorder (failure queue -> failed/)."
+  value       = module.stream_processing.failure_recorder_function_arn
+}
+
+output "failure_recorder_mapping_uuid" {
+  description = "UUID of the failure queue -> failure recorder event source mapping."
+  value       = module.stream_processing.failure_recorder_mapping_uuid
+}
+
 output "failure_queue_url" {
   description = "SQS failure destination of the stream processor."
   value       = module.stream_processing.failure_queue_url

@@ -57,8 +57,9 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix             = "refarch-test"
-  processor_artifact_path = "tests/fixtures/stream_processor.zip"
+  name_prefix                    = "refarch-test"
+  processor_artifact_path        = "tests/fixtures/stream_processor.zip"
+  failure_recorder_artifact_path = "tests/fixtures/failure_recorder.zip"
 }
 
 run "processor_policy_is_least_privilege" {
@@ -140,6 +141,108 @@ run "processor_policy_is_least_privilege" {
   }
 }
 
+run "failure_recorder_wiring" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_lambda_event_source_mapping.failure_recorder.event_source_arn == aws_sqs_queue.failure.arn &&
+      aws_lambda_event_source_mapping.failure_recorder.function_name == output.failure_recorder_function_arn &&
+      aws_lambda_event_source_mapping.failure_recorder.function_response_types == toset(["ReportBatchItemFailures"]) &&
+      aws_lambda_event_source_mapping.failure_recorder.batch_size == 10 &&
+      aws_lambda_event_source_mapping.failure_recorder.enabled == true
+    )
+    error_message = "The failure queue must feed the recorder, with partial batch responses."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.failure.visibility_timeout_seconds == 6 * 60
+    error_message = "The failure queue's visibility timeout must be six times the recorder's timeout."
+  }
+
+  assert {
+    condition     = sort([for s in jsondecode(output.failure_recorder_policy_json).Statement : s.Sid]) == tolist(["ConsumeFailureQueue", "ReadFailedRanges", "UseStreamProcessingKey", "WriteFailedRanges"])
+    error_message = "The recorder must get exactly the range-read, queue, failed/-write and key statements."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.failure_recorder_policy_json).Statement : s if s.Sid == "WriteFailedRanges"][0] == {
+      Sid      = "WriteFailedRanges"
+      Effect   = "Allow"
+      Action   = ["s3:PutObject"]
+      Resource = ["arn:aws:s3:::refarch-test-stream-archive-123456789012-eu-west-1/failed/*"]
+    }
+    error_message = "The recorder may only put objects under failed/."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.failure_recorder_policy_json).Statement : s if s.Sid == "ReadFailedRanges"][0] == {
+      Sid      = "ReadFailedRanges"
+      Effect   = "Allow"
+      Action   = ["kinesis:GetRecords", "kinesis:GetShardIterator"]
+      Resource = ["arn:aws:kinesis:eu-west-1:123456789012:stream/refarch-test-stream-events"]
+    }
+    error_message = "The recorder may only read records of this stream."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.failure_recorder_policy_json).Statement : s.Resource if s.Sid == "ConsumeFailureQueue"][0] == [
+      "arn:aws:sqs:eu-west-1:123456789012:refarch-test-stream-processor-failures",
+    ]
+    error_message = "The recorder's queue actions must be scoped to the failure queue."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(output.failure_recorder_policy_json).Statement : [
+        [for a in s.Action : a != "*" && !endswith(a, ":*")],
+        [for r in s.Resource : r != "*"],
+      ]
+    ]))
+    error_message = "The recorder policy must not contain wildcard actions or resources."
+  }
+
+  assert {
+    condition = (
+      module.alarms.alarms["failure-queue-oldest-message"].metric_name == "ApproximateAgeOfOldestMessage" &&
+      module.alarms.alarms["failure-queue-oldest-message"].dimensions.QueueName == "refarch-test-stream-processor-failures" &&
+      module.alarms.alarms["failure-queue-oldest-message"].threshold == 900 &&
+      module.alarms.alarms["failed-writes"].namespace == "RefArch/StreamProcessing" &&
+      module.alarms.alarms["failed-writes"].metric_name == "FailedObjectsWritten" &&
+      module.alarms.alarms["failed-writes"].dimensions.service == "stream-processor-failure-recorder" &&
+      module.alarms.alarms["failed-writes"].threshold == 0 &&
+      module.alarms.alarms["records-lost"].metric_name == "RecordsLost" &&
+      module.alarms.alarms["records-lost"].dimensions.service == "stream-processor-failure-recorder" &&
+      module.alarms.alarms["records-lost"].threshold == 0
+    )
+    error_message = "Alarms must watch the failure queue's oldest message, failed/ writes and lost records."
+  }
+
+  # The defaults ride out a 5-minute S3 outage: each of the 1 + maximum_retry_attempts
+  # invocations keeps retrying a failed write for archive_write_retry_seconds.
+  assert {
+    condition     = (aws_lambda_event_source_mapping.this.maximum_retry_attempts + 1) * var.archive_write_retry_seconds >= 300 && aws_lambda_event_source_mapping.this.maximum_record_age_in_seconds >= 300
+    error_message = "The default retries and write retry must outlast a 5-minute S3 outage."
+  }
+}
+
+run "rejects_write_retry_longer_than_half_the_timeout" {
+  command = plan
+  variables {
+    processor_timeout           = 30
+    archive_write_retry_seconds = 15
+  }
+  expect_failures = [var.archive_write_retry_seconds]
+}
+
+run "rejects_short_oldest_message_alarm" {
+  command = plan
+  variables {
+    failure_queue_oldest_message_alarm_seconds = 30
+  }
+  expect_failures = [var.failure_queue_oldest_message_alarm_seconds]
+}
+
 run "event_source_mapping" {
   command = plan
 
@@ -165,7 +268,7 @@ run "event_source_mapping" {
       aws_lambda_event_source_mapping.this.parallelization_factor == 1 &&
       aws_lambda_event_source_mapping.this.starting_position == "TRIM_HORIZON" &&
       aws_lambda_event_source_mapping.this.bisect_batch_on_function_error == true &&
-      aws_lambda_event_source_mapping.this.maximum_retry_attempts == 3 &&
+      aws_lambda_event_source_mapping.this.maximum_retry_attempts == 30 &&
       aws_lambda_event_source_mapping.this.maximum_record_age_in_seconds == 3600
     )
     error_message = "Mapping defaults changed unexpectedly."
@@ -218,8 +321,8 @@ run "encryption_queue_alarms_and_stream_defaults" {
   }
 
   assert {
-    condition     = keys(module.alarms.alarms) == ["errors", "failure-queue-depth", "iterator-age", "throttles"]
-    error_message = "Alarms on iterator age, errors, throttles and failure-queue depth are required."
+    condition     = keys(module.alarms.alarms) == ["errors", "failed-writes", "failure-queue-depth", "failure-queue-oldest-message", "iterator-age", "records-lost", "throttles"]
+    error_message = "Alarms on iterator age, errors, throttles, the failure queue (depth, oldest message), failed/ writes and lost records are required."
   }
 
   assert {
@@ -249,7 +352,7 @@ run "encryption_queue_alarms_and_stream_defaults" {
   }
 
   assert {
-    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 5
+    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 6
     error_message = "The dashboard must render its widgets."
   }
 

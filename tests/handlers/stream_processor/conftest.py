@@ -40,6 +40,8 @@ def handler_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARCHIVE_PREFIX", "archive/")
     monkeypatch.setenv("QUARANTINE_PREFIX", "quarantine/")
     monkeypatch.setenv("MAX_RECORD_BYTES", "262144")
+    # A failed write fails at once here; the retry inside the invocation has its own tests.
+    monkeypatch.setenv("WRITE_RETRY_SECONDS", "0")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "stream-processor")
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "StreamProcessing")
     monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "INFO")
