@@ -73,6 +73,9 @@ class MalformedRecord:
     sub_sequence_number: int | None
     partition_key: str
     raw_payload: bytes
+    # raw_payload's base64 text when the record arrived as exactly that text (a plain
+    # record or a whole aggregate), so a quarantine body need not encode it again.
+    raw_payload_base64: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
