@@ -109,7 +109,7 @@ def test_every_poison_kind_takes_the_exact_path(kind: PoisonKind) -> None:
         b'{"a":"\\u00e9"}',  # the escape decodes to non-ASCII
         b'{"a":"\\u007f"}',  # json escapes DEL
         b'{"a":"\\ud800"}',  # a lone surrogate json accepts
-        b'{"a":' + b"[" * 80 + b"]" * 80 + b"}",  # nesting
+        b'{"a":' + b"[" * 600 + b"]" * 600 + b"}",  # nesting
         b'{"a":1e3}',
         b'{"a":NaN}',
     ],
