@@ -131,6 +131,7 @@ def fair_floor(
         sequence = kinesis["sequenceNumber"]
         payload = decode(kinesis["data"], strict_mode=True)
         arrival = format_timestamp(kinesis["approximateArrivalTimestamp"])
+        user_records: list[tuple[int | None, str, bytes]]
         if is_aggregated(payload):
             user_records = [
                 (index, user.partition_key, user.data)

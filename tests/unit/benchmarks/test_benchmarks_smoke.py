@@ -67,23 +67,19 @@ def test_floor_archives_what_it_cannot_tell_from_valid_and_quarantines_the_rest(
     valid UTF-8 within the size limit, each line carrying its lineage, and quarantines
     the oversized and non-UTF-8 poison."""
     floor = run_floor(sample.event, throughput.SETTINGS)
-    project = throughput.run_project(sample.event, throughput.SETTINGS)
     [archive] = [stored for key, stored in floor.objects.items() if key.endswith(".gz")]
     lines = gzip.decompress(archive.body).splitlines()
     floor_quarantined = len(floor.objects) - 1
+    # Of the poison kinds, only the oversized and the invalid UTF-8 are caught.
     assert floor_quarantined == 2 * sample.poison_records // len(PoisonKind)
     assert len(lines) == sample.user_records - floor_quarantined
-    project_archived = {
-        identity[0]: identity[1:] for identity in archived_identities(project)
-    }
-    lineages = {}
+    positions = set()
     for line in lines:
         # Every line ends with its spliced lineage: find it without parsing the rest.
-        document, _, lineage = line.rpartition(b',"_kinesis":')
+        _document, _, lineage = line.rpartition(b',"_kinesis":')
         parsed = json.loads(lineage[:-1])
-        lineages[parsed["sequence_number"], parsed["sub_sequence_number"]] = document
-    assert len(lineages) == len(lines)
-    assert len(project_archived) == sample.user_records - sample.poison_records
+        positions.add((parsed["sequence_number"], parsed["sub_sequence_number"]))
+    assert len(positions) == len(lines)
 
 
 def test_largest_fitting_batch_fits_the_invoke_payload() -> None:
