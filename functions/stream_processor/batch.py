@@ -102,6 +102,7 @@ def _prepare_record(batch: PreparedBatch, record: KinesisRecord, max_record_byte
         raw = record.data.encode("utf-8", "surrogatepass")
         batch.malformed.append(_malformed(error, record, None, record.partition_key, raw))
         return
+    arrival = format_timestamp(record.approximate_arrival_timestamp)
     # (sub-sequence number, partition key, payload, the base64 text it arrived as)
     user_records: Sequence[tuple[int | None, str, bytes, str | None]]
     if not is_aggregated(payload):
@@ -119,7 +120,6 @@ def _prepare_record(batch: PreparedBatch, record: KinesisRecord, max_record_byte
                 )
             )
             return
-    arrival = format_timestamp(record.approximate_arrival_timestamp)
     for sub_sequence_number, partition_key, user_payload, arrived_base64 in user_records:
         # A literal: calling the TypedDict builds the same dict at twice the cost.
         lineage: KinesisLineage = {
