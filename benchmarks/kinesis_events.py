@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from clients.producer import Entry, aggregate_entries, build_sample, encode_event
@@ -23,6 +24,9 @@ PUT_RECORDS_ENTRIES = 500
 KPL_AGGREGATE_BYTES = 51_200
 # Producers that aggregate share partition keys; with one key per record nothing packs.
 KPL_PARTITION_KEYS = 8
+# Lambda's invoke payload limit: a Kinesis batch is cut so its event fits, whatever
+# the batch size, so no real batch is larger.
+INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,11 @@ class SampleEvent:
     @property
     def kinesis_records(self) -> int:
         return len(self.event["Records"])
+
+    @property
+    def event_bytes(self) -> int:
+        """The event's size as Lambda's invoke payload (compact JSON)."""
+        return len(json.dumps(self.event, separators=(",", ":")))
 
 
 def _event_record(index: int, data: bytes, partition_key: str) -> KinesisEventRecord:
@@ -91,3 +100,20 @@ def kpl_event(count: int, *, seed: int = 1) -> SampleEvent:
     entries, poison = _entries(count, seed, KPL_PARTITION_KEYS)
     packed = aggregate_entries(entries, max_record_bytes=KPL_AGGREGATE_BYTES)
     return _event(packed, count, poison)
+
+
+def largest_fitting(
+    build: Callable[[int], SampleEvent], most: int, limit: int = INVOKE_PAYLOAD_BYTES
+) -> SampleEvent:
+    """A sample of at most `most` user records whose event fits the invoke payload.
+
+    Shrinks the count in proportion to the overshoot, at least one percent at a time.
+    The size is not monotonic in the count (the oversized poison, 300 kB each, lands
+    where the seed puts it), so this is a large batch that fits, not the largest.
+    """
+    count = most
+    sample = build(count)
+    while sample.event_bytes > limit:
+        count = min(count * limit // sample.event_bytes, count - max(1, count // 100))
+        sample = build(count)
+    return sample

@@ -1,4 +1,5 @@
-"""Stream processor throughput on full batches: project vs naive per-record vs raw floor.
+"""Stream processor throughput on the largest batches Lambda delivers (6 MB invoke
+payload): project vs naive per-record vs the fair floor (and the floor with zlib-6).
 
 Pure CPU: every implementation writes into the same in-memory store, so the figures
 leave out S3 request time, which favours the naive baseline (it makes one PUT per
@@ -13,11 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from benchmarks.baselines import naive_process, raw_floor
-from benchmarks.kinesis_events import SampleEvent, kpl_event, plain_event
+from benchmarks.baselines import fair_floor, naive_process, zlib6_floor
+from benchmarks.kinesis_events import (
+    INVOKE_PAYLOAD_BYTES,
+    SampleEvent,
+    kpl_event,
+    largest_fitting,
+    plain_event,
+)
 from benchmarks.memory_store import InMemoryStore, archived_identities, quarantined_identities
 from benchmarks.report import Section, fmt_ratio
-from benchmarks.timing import collect_interleaved, ratio, timed
+from benchmarks.timing import collect_interleaved, cpu_timed, ratio
 from stream_processor.batch import process_batch
 from stream_processor.config import Settings
 from stream_processor.kinesis_event import KinesisStreamEvent, records_from_event
@@ -42,9 +49,14 @@ def run_naive(event: KinesisStreamEvent, settings: Settings) -> InMemoryStore:
 
 
 def run_floor(event: KinesisStreamEvent, settings: Settings) -> InMemoryStore:
-    del settings  # the floor validates nothing, so no limit applies
     store = InMemoryStore()
-    raw_floor(event, store)
+    fair_floor(event, settings, store)
+    return store
+
+
+def run_zlib6_floor(event: KinesisStreamEvent, settings: Settings) -> InMemoryStore:
+    store = InMemoryStore()
+    zlib6_floor(event, settings, store)
     return store
 
 
@@ -52,6 +64,7 @@ IMPLEMENTATIONS: dict[str, Implementation] = {
     "project": run_project,
     "naive": run_naive,
     "floor": run_floor,
+    "zlib6 floor": run_zlib6_floor,
 }
 
 
@@ -94,7 +107,7 @@ def _scenario(name: str, sample: SampleEvent, repeat: int, section: Section) -> 
     agreement = check_agreement(sample)
     timings = collect_interleaved(
         {
-            implementation: timed(partial(run, sample.event, SETTINGS))
+            implementation: cpu_timed(partial(run, sample.event, SETTINGS))
             for implementation, run in IMPLEMENTATIONS.items()
         },
         repeat=repeat,
@@ -107,7 +120,8 @@ def _scenario(name: str, sample: SampleEvent, repeat: int, section: Section) -> 
     results: dict[str, object] = {}
     for implementation, timing in timings.items():
         versus_naive = ratio(per_second[implementation], per_second["naive"])
-        versus_floor = ratio(per_second[implementation], per_second["floor"])
+        # Time, not throughput: the goal is stated as a multiple of the floor's time.
+        time_versus_floor = ratio(timing.median, timings["floor"].median)
         section.rows.append(
             [
                 f"{name} / {implementation}",
@@ -115,7 +129,7 @@ def _scenario(name: str, sample: SampleEvent, repeat: int, section: Section) -> 
                 f"{timing.min * 1000:.1f}",
                 f"{per_second[implementation]:,.0f}",
                 fmt_ratio(versus_naive),
-                fmt_ratio(versus_floor),
+                fmt_ratio(time_versus_floor),
                 f"{objects[implementation]:,}",
             ]
         )
@@ -123,47 +137,62 @@ def _scenario(name: str, sample: SampleEvent, repeat: int, section: Section) -> 
             "seconds": timing.as_dict(),
             "records_per_second": per_second[implementation],
             "throughput_vs_naive": versus_naive,
-            "throughput_vs_floor": versus_floor,
+            "time_vs_floor": time_versus_floor,
             "objects_written": objects[implementation],
         }
     section.data[name] = {
         "user_records": sample.user_records,
         "kinesis_records": sample.kinesis_records,
+        "event_bytes": sample.event_bytes,
         "poison_records": sample.poison_records,
         "archived": agreement.archived,
         "quarantined": agreement.quarantined,
         "implementations": results,
         "project_vs_naive": ratio(per_second["project"], per_second["naive"]),
-        "project_vs_floor": ratio(per_second["project"], per_second["floor"]),
+        "project_time_vs_floor": ratio(timings["project"].median, timings["floor"].median),
+        "floor_vs_naive": ratio(per_second["floor"], per_second["naive"]),
     }
 
 
 def run(repeat: int, records: int = BATCH_RECORDS) -> Section:
+    scenarios = {
+        "plain": largest_fitting(plain_event, records),
+        "kpl": largest_fitting(kpl_event, records),
+    }
     section = Section(
         name="throughput",
-        title=f"Stream processor throughput ({records:,} user records per batch, 1% poison)",
+        title=(
+            "Stream processor throughput (largest batch within the"
+            f" {INVOKE_PAYLOAD_BYTES // 2**20} MB invoke payload, at most {records:,}"
+            " user records, 1% poison)"
+        ),
         headers=[
             "scenario / implementation",
-            "median ms",
-            "min ms",
+            "median CPU ms",
+            "min CPU ms",
             "records/s",
             "x naive",
-            "x floor",
+            "time x floor",
             "objects",
         ],
     )
-    scenarios = {
-        "plain": plain_event(records),
-        "kpl": kpl_event(records),
-    }
     for name, sample in scenarios.items():
         _scenario(name, sample, repeat, section)
-    kpl = scenarios["kpl"]
+    plain, kpl = scenarios["plain"], scenarios["kpl"]
     section.notes += [
-        "x naive / x floor: records/s of the row divided by records/s of the naive"
-        " baseline / raw floor in the same scenario and run (higher is faster).",
-        f"kpl: the same user records packed into {kpl.kinesis_records} Kinesis records"
-        " (KPL format, ~50 kB aggregates, 8 partition keys).",
+        f"plain: {plain.user_records:,} Kinesis records ({plain.event_bytes:,} bytes of"
+        f" event); kpl: {kpl.user_records:,} user records packed into"
+        f" {kpl.kinesis_records} Kinesis records (KPL format, ~50 kB aggregates,"
+        f" 8 partition keys; {kpl.event_bytes:,} bytes of event).",
+        "CPU ms: CPU time of the benchmark process (time.process_time), which leaves out"
+        " the time other processes hold the cores; records/s are per CPU second.",
+        "x naive: records/s of the row over the naive baseline's (higher is faster);"
+        " time x floor: the row's median time over the fair floor's (lower is faster).",
+        "naive: per record decode, json, schema, json.dumps, gzip, one object each."
+        " floor: the least a correct implementation must do (decode, de-aggregate, size"
+        " and UTF-8 check, splice the lineage, one object with the project's compressor"
+        " and level); it parses no JSON, so it bounds every ratio to naive: x naive can"
+        " be at most the floor's. zlib6 floor: the floor with gzip level 6 (stdlib).",
         "objects: objects put per batch (S3 PUT requests in production); the in-memory"
         " store makes them free here, which favours the naive baseline.",
     ]

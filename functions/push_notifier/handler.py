@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -27,7 +27,6 @@ settings = load_settings(os.environ)
 
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
 
 # Standard retry mode backs off on SNS throttling and 5xx before a message is reported.
 _client_config = Config(retries={"mode": "standard", "max_attempts": 3})
@@ -78,7 +77,6 @@ def handle_record(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-@tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     response = process_partial_response(
         event=event, record_handler=handle_record, processor=processor, context=context

@@ -6,7 +6,7 @@ import os
 from collections import Counter
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
@@ -27,7 +27,6 @@ settings = load_settings(os.environ)
 
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
 
 # Standard retry mode backs off on throttling and 5xx before a write counts as failed.
 s3_client = boto3.client("s3", config=Config(retries={"mode": "standard", "max_attempts": 4}))
@@ -38,8 +37,6 @@ archive_store = S3ObjectStore(
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-# The response can list thousands of sequence numbers, more than an X-Ray segment holds.
-@tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: KinesisStreamEvent, context: LambdaContext) -> PartialBatchResponse:
     records = records_from_event(event)
     outcome = process_batch(records, settings, archive_store)

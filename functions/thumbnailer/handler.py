@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
@@ -28,7 +28,6 @@ configure_pillow(settings.max_image_pixels)
 
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
 
 # Standard retry mode backs off on throttling and 5xx before a call counts as failed;
 # then the invocation fails and Lambda's asynchronous retries take over.
@@ -37,8 +36,6 @@ s3_client = boto3.client("s3", config=Config(retries={"mode": "standard", "max_a
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-# The response is None; capturing it would only add an empty field to every trace.
-@tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: S3Event, context: LambdaContext) -> None:
     for object_event in object_events(event):
         _report(process_object(s3_client, settings, object_event))

@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -41,7 +41,6 @@ settings = load_settings(os.environ)
 
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
 
 # Standard retry mode backs off on SES throttling ("Maximum sending rate exceeded") and
 # 5xx before a record is reported as failed and the stream retries it.
@@ -167,7 +166,6 @@ def handle_record(record: DynamoDBRecord) -> None:
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-@tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     # Lets idempotency expire an in-progress record when this invocation times out, so a
     # crashed attempt does not block the retry for the whole expiry period.

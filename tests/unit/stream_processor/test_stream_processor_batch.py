@@ -28,7 +28,7 @@ from stream_processor.batch import (
     write_batch,
 )
 from stream_processor.config import Settings
-from stream_processor.models import BatchOutcome, KinesisRecord, MalformedReason
+from stream_processor.models import BatchOutcome, KinesisLineage, KinesisRecord, MalformedReason
 
 SETTINGS = Settings(archive_bucket="unused", max_record_bytes=1024)
 PARTITION = "year=2024/month=03/day=07/hour=09"
@@ -281,14 +281,16 @@ def test_sub_records_of_one_aggregate_fail_together() -> None:
 def test_unexpected_error_in_one_record_is_reported_not_raised(
     store: RecordingStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original_parse_event = batch_module.parse_event
+    original_archive_line = batch_module.archive_line
 
-    def parse_event_with_a_bug(payload: bytes, max_record_bytes: int) -> dict[str, Any]:
+    def archive_line_with_a_bug(
+        payload: bytes, lineage: KinesisLineage, max_record_bytes: int
+    ) -> str:
         if b"source-31" in payload:
             raise RuntimeError("bug")
-        return original_parse_event(payload, max_record_bytes)
+        return original_archive_line(payload, lineage, max_record_bytes)
 
-    monkeypatch.setattr(batch_module, "parse_event", parse_event_with_a_bug)
+    monkeypatch.setattr(batch_module, "archive_line", archive_line_with_a_bug)
     records = [valid_record("30"), valid_record("31"), malformed_record("32"), valid_record("33")]
 
     outcome = process_batch(records, SETTINGS, store)
