@@ -28,8 +28,9 @@ help: ## List the targets
 	@grep -hE '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(VENV_STAMP): requirements-dev.txt
+	@echo "==> Installing the development tooling into $(VENV) (a few minutes the first time)"
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt
 	touch $@
 
 .PHONY: venv
@@ -169,13 +170,15 @@ ENV_DIR = infra/environments/$(ENV)
 
 .PHONY: plan apply
 # The S3 backend is configured per organisation in backend.hcl (see backend.hcl.example).
-plan: build-lambda tfrc ## terraform plan for ENV=dev|staging|prod (needs AWS credentials)
+# Colours only on a terminal: a log or CI capture gets plain text, not ANSI escapes.
+TF_COLOR = $$([ -t 1 ] || echo -no-color)
+plan: build-lambda tfrc ## terraform init + plan for ENV=dev|staging|prod (needs AWS credentials)
 	@test -f $(ENV_DIR)/backend.hcl || { echo "$(ENV_DIR)/backend.hcl is missing: copy backend.hcl.example and set your state bucket"; exit 1; }
-	$(TF) -chdir=$(ENV_DIR) init -input=false -backend-config=backend.hcl
-	$(TF) -chdir=$(ENV_DIR) plan -input=false -var=lambda_architecture=$(LAMBDA_ARCH) -out=tfplan
+	$(TF) -chdir=$(ENV_DIR) init -input=false $(TF_COLOR) -backend-config=backend.hcl
+	$(TF) -chdir=$(ENV_DIR) plan -input=false $(TF_COLOR) -var=lambda_architecture=$(LAMBDA_ARCH) -out=tfplan
 
 apply: tfrc ## terraform apply of the plan saved by `make plan ENV=...`
-	$(TF) -chdir=$(ENV_DIR) apply -input=false tfplan
+	$(TF) -chdir=$(ENV_DIR) apply -input=false $(TF_COLOR) tfplan
 
 .PHONY: clean
 clean: ## Remove build output and caches (keeps .venv)
