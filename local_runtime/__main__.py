@@ -1,4 +1,5 @@
-"""`python -m local_runtime serve`: serve what is deployed in the emulator until SIGTERM."""
+"""`python -m local_runtime serve`: serve what is deployed in the emulator until SIGTERM.
+`python -m local_runtime status`: what the running runtime reports, as one table."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
+from local_runtime import status_report
 from local_runtime.emulator import DEFAULT_REGION
 from local_runtime.runtime import LocalRuntime, RuntimeSettings
 
@@ -42,7 +44,17 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument(
         "--site-bucket", help="bucket whose objects are served at /site/ (the web app's site)"
     )
+    status = sub.add_parser(
+        "status",
+        help="functions, mappings, APIs and failure queues; exit 1 when something is failing",
+        description=status_report.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    status.add_argument("--state-dir", type=Path, default=Path(".local/runtime"))
+    status.add_argument("--json", action="store_true", help="the full status as JSON")
     args = parser.parse_args(argv)
+    if args.command == "status":
+        return status_report.main(args.state_dir, as_json=args.json)
     if not args.endpoint_url:
         parser.error("no emulator: pass --endpoint-url or set AWS_ENDPOINT_URL")
     if not args.artifacts_dir.is_dir():
