@@ -46,7 +46,8 @@ def test_a_reader_that_stops_early_ends_it_quietly(
         with subprocess.Popen(  # noqa: S603 - our interpreter and our module
             command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         ) as reader:
-            assert reader.stdout is not None and reader.stderr is not None
+            assert reader.stdout is not None
+            assert reader.stderr is not None
             first = json.loads(reader.stdout.readline())
             reader.stdout.close()  # what `head -1` does once it has its line
             errors = reader.stderr.read().decode()
