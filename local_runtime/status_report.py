@@ -35,7 +35,10 @@ def problems(status: dict[str, Any]) -> list[str]:
             found.append(f"function {name}: last invocation failed: {function['last_error']}")
     for key, mapping in sorted({**status["mappings"], **status["sqs_mappings"]}.items()):
         if not mapping["alive"]:
-            found.append(f"mapping {key}: its poller stopped: {mapping['last_error']}")
+            found.append(
+                f"mapping {key}: its poller stopped"
+                + (f": {mapping['last_error']}" if mapping["last_error"] else "")
+            )
     for api_id, api in sorted(status["apis"].items()):
         if (api["last_status"] or 0) >= 500:
             found.append(f"API {api['name'] or api_id}: last answer was {api['last_status']}")
