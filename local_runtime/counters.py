@@ -21,20 +21,20 @@ class FunctionCounters:
 
     invocations: int = 0
     errors: int = 0
+    # Worker processes started (each a cold start); the other invocations were warm.
     cold_starts: int = 0
-    warm_starts: int = 0
     last_error: str | None = None
     last_invocation_failed: bool = False
     last_invoked_at: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
-    def record(self, result: InvocationResult, cold: bool) -> None:
+    def cold_start(self) -> None:
+        with self._lock:
+            self.cold_starts += 1
+
+    def record(self, result: InvocationResult) -> None:
         with self._lock:
             self.invocations += 1
-            if cold:
-                self.cold_starts += 1
-            else:
-                self.warm_starts += 1
             self.last_invocation_failed = result.failed
             self.last_invoked_at = time.time()
             if result.failed:
@@ -43,7 +43,8 @@ class FunctionCounters:
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
-            return _public_fields(self)
+            warm = max(0, self.invocations - self.cold_starts)
+            return {**_public_fields(self), "warm_starts": warm}
 
 
 @dataclass

@@ -37,6 +37,10 @@ LOCAL_ENVIRONMENT = ROOT / "infra" / "environments" / "local"
 TF_STATE = STATE_DIR / "terraform.tfstate"
 RUNTIME_LIBS = ROOT / ".build" / "lambda-runtime-libs"
 HOST_ARTIFACTS = ROOT / "dist" / "host"
+# How long `down` lets the runtime and the emulator stop by themselves (both at once)
+# before killing them: neither holds anything that outlives `down`, which removes their
+# state next. (The emulator alone takes seconds to tear its in-memory models down.)
+DOWN_GRACE_SECONDS = 1.5
 
 
 @dataclass(frozen=True)
@@ -283,12 +287,12 @@ stream-processing
   demo        {_demo_line(demo)}
 
 What to try next:
-  {gateway}/_local/   the local console: status, logs, objects, queues, tables, emails
+  open {gateway}/_local/   # the console: live status, logs, buckets, queues, tables, emails
   make status                     # functions, mappings, APIs, failure queues (exit 1 if failing)
   make watch                      # edit functions/<name>/ and the running stack has it in seconds
   source .local/env.sh            # point boto3, the clients and Terraform at the emulator
   .venv/bin/python -m clients.producer --stream {stream} --count 1000
-  .venv/bin/python -m clients.archive --bucket {bucket} summary|records|quarantine
+  .venv/bin/python -m clients.archive --bucket {bucket} quarantine   # or summary, records
   .venv/bin/python -m clients.mobile --config .local/mobile-client.json --help
   make outputs                    # all {len(stack_outputs)} Terraform outputs
   make down                       # stop everything and remove .local/"""
@@ -310,11 +314,15 @@ def down(quiet: bool = False) -> None:
             print("Nothing to stop: `make up` has not been run (or `make down` already was).")
         shutil.rmtree(STATE_DIR, ignore_errors=True)
         return
-    for name, pid in (("local runtime", stack.runtime_pid), ("emulator", stack.emulator_pid)):
-        if pid and _is_ours(pid):
-            emulator.stop_pid(pid)
-            if not quiet:
-                print(f"Stopped the {name} (pid {pid}).")
+    ours = [
+        (name, pid)
+        for name, pid in (("local runtime", stack.runtime_pid), ("emulator", stack.emulator_pid))
+        if pid and _is_ours(pid)
+    ]
+    emulator.stop_pids([pid for _, pid in ours], timeout=DOWN_GRACE_SECONDS)
+    if not quiet:
+        for name, pid in ours:
+            print(f"Stopped the {name} (pid {pid}).")
     # The emulator kept every resource in memory: its Terraform state died with it.
     shutil.rmtree(STATE_DIR, ignore_errors=True)
     if not quiet:

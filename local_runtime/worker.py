@@ -88,6 +88,7 @@ class FunctionWorker:
         }
 
     def _start(self) -> subprocess.Popen[str]:
+        self.counters.cold_start()
         log = open(self._log_file, "a", encoding="utf-8")  # noqa: SIM115 - owned by the child
         try:
             process = subprocess.Popen(  # noqa: S603 - our interpreter and our worker script
@@ -136,9 +137,8 @@ class FunctionWorker:
 
     def invoke(self, event: Any) -> InvocationResult:
         """Invoke the function once with `event`, honouring its configured timeout."""
-        cold = self._process is None or self._process.poll() is not None
         result = self._invoke(event)
-        self.counters.record(result, cold)
+        self.counters.record(result)
         return result
 
     def _invoke(self, event: Any) -> InvocationResult:
