@@ -25,6 +25,8 @@ from typing import Any
 
 import boto3
 
+from local_runtime.functions import code_sha256
+
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +104,10 @@ class HotReloader:
             except subprocess.CalledProcessError as error:
                 print(f"{name}: build failed (exit {error.returncode}); fix it and save again")
                 continue
-            for function in self._deployed_from(name):
+            sha = code_sha256(artifact)
+            for function, deployed_sha in self._deployed_from(name):
+                if deployed_sha == sha:
+                    continue  # e.g. a file saved unchanged: same zip, no restart
                 self._lambda.update_function_code(
                     FunctionName=function, ZipFile=artifact.read_bytes()
                 )
@@ -110,9 +115,10 @@ class HotReloader:
                 print(f"{name}: new code in {function}; its workers restart on the next event")
         return updated
 
-    def _deployed_from(self, package: str) -> list[str]:
+    def _deployed_from(self, package: str) -> list[tuple[str, str]]:
+        """(name, CodeSha256) of each deployed function whose handler is in `package`."""
         return [
-            f["FunctionName"]
+            (f["FunctionName"], f["CodeSha256"])
             for page in self._lambda.get_paginator("list_functions").paginate()
             for f in page["Functions"]
             if f.get("Handler", "").split(".")[0] == package

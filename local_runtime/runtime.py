@@ -44,7 +44,7 @@ from local_runtime.kinesis import KinesisSource
 from local_runtime.s3_notifications import S3NotificationPoller, SeenObjects
 from local_runtime.site import SiteFiles
 from local_runtime.sqs import Queue, QueueMappingConfig, QueuePoller
-from local_runtime.status_report import problems
+from local_runtime.status_report import problems, read_status
 from local_runtime.worker import FunctionWorker
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,12 @@ class LocalRuntime:
             self._gateway,
             SiteFiles(s3, settings.site_bucket) if settings.site_bucket else None,
             settings.gateway_port,
-            Console(self.status, settings.state_dir / "logs", EmulatorResources(session, endpoint)),
+            # The console reads the status the serving loop writes (threads never race it).
+            Console(
+                lambda: read_status(settings.state_dir),
+                settings.state_dir / "logs",
+                EmulatorResources(session, endpoint),
+            ),
         )
 
     # -- discovery -------------------------------------------------------------------

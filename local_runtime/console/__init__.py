@@ -57,7 +57,7 @@ _HEADERS = [
 class Console:
     def __init__(
         self,
-        status: Callable[[], dict[str, Any]],
+        status: Callable[[], dict[str, Any] | None],
         logs_dir: Path,
         resources: EmulatorResources,
     ) -> None:
@@ -88,7 +88,7 @@ class Console:
     def _api(self, name: str, params: dict[str, str]) -> Any:  # noqa: PLR0911 - one per route
         resources = self._resources
         if name == "status":
-            return self._status()
+            return self._status()  # None (404) until the runtime's first status is written
         if name == "logs":
             return self.log_tails()
         if name == "resources":

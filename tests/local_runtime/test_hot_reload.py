@@ -83,3 +83,5 @@ def test_an_edited_handler_is_live_through_the_gateway(
         assert shown.returncode == EXIT_OK, shown.stdout
         assert "OK: nothing is failing." in shown.stdout
         assert reloader.check() == []  # nothing changed since
+        (package / "handler.py").touch()
+        assert reloader.check() == []  # saved unchanged: same zip, the workers stay warm
