@@ -275,6 +275,7 @@ def _print_summary(stack: Stack, stack_outputs: dict[str, Any], demo: DemoResult
     sign_in = f"{demo.email} / {demo.password}" if demo else "(no demo user)"
     print(
         f"""
+console       {gateway}/_local/   (live status, function logs, buckets, queues, tables, emails)
 web-app
   site        {gateway}/site/
   sign in     {sign_in}   (kept in .local/demo.json)
@@ -287,7 +288,6 @@ stream-processing
   demo        {_demo_line(demo)}
 
 What to try next:
-  open {gateway}/_local/   # the console: live status, logs, buckets, queues, tables, emails
   make status                     # functions, mappings, APIs, failure queues (exit 1 if failing)
   make watch                      # edit functions/<name>/ and the running stack has it in seconds
   source .local/env.sh            # point boto3, the clients and Terraform at the emulator
