@@ -28,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--artifacts-dir", type=Path, default=Path("dist/host"))
     serve.add_argument("--state-dir", type=Path, default=Path(".local/runtime"))
     serve.add_argument(
+        "--code-cache",
+        type=Path,
+        help="where artifacts are unpacked, by content (default: STATE_DIR/code)",
+    )
+    serve.add_argument(
         "--runtime-libs",
         type=Path,
         action="append",
@@ -71,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             runtime_libs=tuple(p.resolve() for p in args.runtime_libs),
             gateway_port=args.gateway_port,
             site_bucket=args.site_bucket,
+            code_cache=args.code_cache.resolve() if args.code_cache else None,
         )
     )
     signal.signal(signal.SIGTERM, lambda *_: runtime.stop())

@@ -66,6 +66,9 @@ class RuntimeSettings:
     gateway_port: int = 0
     # Bucket served at /site/ (the web app's site bucket), if any.
     site_bucket: str | None = None
+    # Where artifacts are unpacked (by content, so it can outlive the state); default
+    # state_dir/code.
+    code_cache: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,9 @@ class LocalRuntime:
         self._cognito = session.client("cognito-idp", endpoint_url=endpoint)
         self._sqs = session.client("sqs", endpoint_url=endpoint)
         s3 = session.client("s3", endpoint_url=endpoint)
-        self._artifacts = ArtifactStore(settings.artifacts_dir, settings.state_dir / "code")
+        self._artifacts = ArtifactStore(
+            settings.artifacts_dir, settings.code_cache or settings.state_dir / "code"
+        )
         self._checkpoints = CheckpointStore(settings.state_dir / "checkpoints.json")
         self._destination = AwsFailureDestination(
             self._sqs, session.client("sns", endpoint_url=endpoint)

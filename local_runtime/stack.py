@@ -37,10 +37,12 @@ LOCAL_ENVIRONMENT = ROOT / "infra" / "environments" / "local"
 TF_STATE = STATE_DIR / "terraform.tfstate"
 RUNTIME_LIBS = ROOT / ".build" / "lambda-runtime-libs"
 HOST_ARTIFACTS = ROOT / "dist" / "host"
+# Unpacked artifacts, by content: kept across runs, so `up` reuses and `down` skips them.
+RUNTIME_CODE_CACHE = ROOT / ".build" / "runtime-code"
 # How long `down` lets the runtime and the emulator stop by themselves (both at once)
 # before killing them: neither holds anything that outlives `down`, which removes their
 # state next. (The emulator alone takes seconds to tear its in-memory models down.)
-DOWN_GRACE_SECONDS = 1.5
+DOWN_GRACE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,8 @@ def start_runtime(
                 str(state_dir),
                 "--runtime-libs",
                 str(RUNTIME_LIBS),
+                "--code-cache",
+                str(RUNTIME_CODE_CACHE),
                 "--gateway-port",
                 str(gateway_port),
                 "--site-bucket",
