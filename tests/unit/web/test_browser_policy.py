@@ -15,7 +15,7 @@ def test_nothing_missing_runs_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_missing_tools_fail_with_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BROWSER_TESTS", raising=False)
-    with pytest.raises(pytest.fail.Exception, match="tools/install_browser_packages.sh"):
+    with pytest.raises(pytest.fail.Exception, match=r"tools/install_browser_packages\.sh"):
         require(["/usr/bin/chromium"])
 
 
