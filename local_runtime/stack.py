@@ -292,7 +292,7 @@ stream-processing
   demo        {_demo_line(demo)}
 
 What to try next:
-  make status                     # functions, mappings, APIs, failure queues (exit 1 if failing)
+  make status                     # functions, mappings, APIs, failure queues; fails if any does
   make watch                      # edit functions/<name>/ and the running stack has it in seconds
   source .local/env.sh            # point boto3, the clients and Terraform at the emulator
   .venv/bin/python -m clients.producer --stream {stream} --count 1000
