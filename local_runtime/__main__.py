@@ -55,7 +55,12 @@ def main(argv: list[str] | None = None) -> int:
         description=status_report.__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    status.add_argument("--state-dir", type=Path, default=Path(".local/runtime"))
+    status.add_argument(
+        "--state-dir",
+        type=Path,
+        default=Path(".local/runtime"),
+        help="the runtime's state directory (default: .local/runtime, where make up puts it)",
+    )
     status.add_argument("--json", action="store_true", help="the full status as JSON")
     args = parser.parse_args(argv)
     if args.command == "status":
