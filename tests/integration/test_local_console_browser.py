@@ -42,13 +42,13 @@ def invocations(driver: Chrome, function_name: str) -> int:
     return 0
 
 
-def click_named(driver: Chrome, css: str, prefix: str) -> None:
-    """Click the first element matching `css` whose text starts with `prefix`. Found and
-    clicked in one go: the page re-renders its lists while it refreshes."""
+def click_named(driver: Chrome, css: str, prefix: str, *, exact: bool = False) -> None:
+    """Click the first element matching `css` whose text starts with `prefix` (or is it).
+    Found and clicked in one go: the page re-renders its lists while it refreshes."""
 
     def clicked(page: Chrome) -> bool:
         for candidate in page.find_elements(By.CSS_SELECTOR, css):
-            if candidate.text.startswith(prefix):
+            if candidate.text == prefix or (not exact and candidate.text.startswith(prefix)):
                 candidate.click()
                 return True
         return False
@@ -109,7 +109,7 @@ def test_the_console_shows_status_logs_and_contents(
 
         # ---- archive bucket: objects, quarantine reasons, an object's content ----
         bucket = outputs["archive_bucket_name"]
-        click_named(driver, "#buckets button", bucket)
+        click_named(driver, "#buckets button", bucket, exact=True)
         wait_for(driver, lambda d: "reason: " in viewer_text(d), "quarantine reasons")
         click_named(driver, "#viewer-list button", "quarantine/")
         wait_for(
@@ -119,8 +119,27 @@ def test_the_console_shows_status_logs_and_contents(
         )
         save_full_page_screenshot(driver, ARTIFACTS / "local_console-quarantine.png")
 
+        # ---- a failure queue's messages; a queue a function consumes is not peeked ----
+        failures = outputs["failure_queue_url"].rsplit("/", 1)[-1]
+        click_named(driver, "#queues button", failures, exact=True)
+        wait_for(
+            driver,
+            lambda d: d.find_element(By.ID, "viewer-title").text.startswith(f"{failures}: "),
+            "the failure queue's messages",
+        )
+        pushes = outputs["push_queue_url"].rsplit("/", 1)[-1]
+        click_named(driver, "#queues button", pushes, exact=True)
+        wait_for(
+            driver,
+            lambda d: (
+                d.find_element(By.ID, "viewer-title").text
+                == f"{pushes}: consumed by a function, not peeked"
+            ),
+            "the mapped queue left alone",
+        )
+
         # ---- a table's items and the emails SES accepted ----
-        click_named(driver, "#tables button", outputs["subscribers_table_name"])
+        click_named(driver, "#tables button", outputs["subscribers_table_name"], exact=True)
         wait_for(
             driver,
             lambda d: d.find_element(By.ID, "viewer-title").text.startswith(
