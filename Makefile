@@ -191,14 +191,15 @@ ENV_DIR = infra/environments/$(ENV)
 .PHONY: plan apply
 # The S3 backend is configured per organisation in backend.hcl (see backend.hcl.example).
 # Colours only on a terminal: a log or CI capture gets plain text, not ANSI escapes.
-TF_COLOR = $$([ -t 1 ] || echo -no-color)
+# (Tested in the recipe's shell, whose stdout is make's; TF_CLI_ARGS reaches every command.)
+TF_PLAIN_OFF_TTY = [ -t 1 ] || export TF_CLI_ARGS="$${TF_CLI_ARGS:-} -no-color";
 plan: build-lambda tfrc ## terraform init + plan for ENV=dev|staging|prod (needs AWS credentials)
 	@test -f $(ENV_DIR)/backend.hcl || { echo "$(ENV_DIR)/backend.hcl is missing: copy backend.hcl.example and set your state bucket"; exit 1; }
-	$(TF) -chdir=$(ENV_DIR) init -input=false $(TF_COLOR) -backend-config=backend.hcl
-	$(TF) -chdir=$(ENV_DIR) plan -input=false $(TF_COLOR) -var=lambda_architecture=$(LAMBDA_ARCH) -out=tfplan
+	$(TF_PLAIN_OFF_TTY) $(TF) -chdir=$(ENV_DIR) init -input=false -backend-config=backend.hcl
+	$(TF_PLAIN_OFF_TTY) $(TF) -chdir=$(ENV_DIR) plan -input=false -var=lambda_architecture=$(LAMBDA_ARCH) -out=tfplan
 
 apply: tfrc ## terraform apply of the plan saved by `make plan ENV=...`
-	$(TF) -chdir=$(ENV_DIR) apply -input=false $(TF_COLOR) tfplan
+	$(TF_PLAIN_OFF_TTY) $(TF) -chdir=$(ENV_DIR) apply -input=false tfplan
 
 .PHONY: clean
 clean: ## Remove build output and caches (keeps .venv)
