@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import time
+import urllib.error
 import urllib.request
 from typing import Any
 
@@ -24,12 +26,17 @@ from local_runtime.event_source_mapping import is_enabled
 LIST_LIMIT = 200
 PEEK_LIMIT = 10
 SCAN_LIMIT = 50
+SNAPSHOT_ATTEMPTS = 5
 # Object contents above this are cut (a console, not a download).
 CONTENT_LIMIT_BYTES = 256 * 1024
 
 
 class ResourceNotFoundError(LookupError):
     """The console asked for a bucket, key, queue or table the emulator does not have."""
+
+
+class EmulatorSnapshotError(RuntimeError):
+    """moto's model snapshot (emails, pushes) kept failing."""
 
 
 class EmulatorResources:
@@ -195,10 +202,22 @@ class EmulatorResources:
         ]
 
     def _moto_models(self, service: str) -> dict[str, list[dict[str, Any]]]:
+        # moto builds the snapshot from live models and answers 500 when a write changes
+        # one under it (e.g. a table or a queue in use): such a race passes on a retry.
         url = f"{self._endpoint_url}/moto-api/data.json"
-        with urllib.request.urlopen(url, timeout=10) as reply:  # noqa: S310 - the emulator
-            data: dict[str, dict[str, list[dict[str, Any]]]] = json.load(reply)
-        return data.get(service, {})
+        status = 0
+        for attempt in range(1, SNAPSHOT_ATTEMPTS + 1):
+            try:
+                with urllib.request.urlopen(url, timeout=10) as reply:  # noqa: S310 - emulator
+                    data: dict[str, dict[str, list[dict[str, Any]]]] = json.load(reply)
+                return data.get(service, {})
+            except urllib.error.HTTPError as error:
+                status = error.code
+                time.sleep(0.2 * attempt)
+        raise EmulatorSnapshotError(
+            f"the emulator's model snapshot failed {SNAPSHOT_ATTEMPTS} times (HTTP {status}): "
+            "try again"
+        )
 
 
 def _indented(body: str) -> str:

@@ -30,7 +30,11 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from local_runtime.api_gateway import HttpResponse, json_response
-from local_runtime.emulator_resources import EmulatorResources, ResourceNotFoundError
+from local_runtime.emulator_resources import (
+    EmulatorResources,
+    EmulatorSnapshotError,
+    ResourceNotFoundError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,16 @@ _HEADERS = [
 ]
 
 
+class MissingParameterError(ValueError):
+    """A console API call without a query parameter it needs."""
+
+
+def _required(params: dict[str, str], name: str) -> str:
+    if not params.get(name):
+        raise MissingParameterError(f"missing query parameter {name!r}")
+    return params[name]
+
+
 class Console:
     def __init__(
         self,
@@ -74,12 +88,17 @@ class Console:
         if not path.startswith("api/"):
             return json_response(404, "Not Found")
         params = {k: v[-1] for k, v in parse_qs(query).items()}
+        return self._api_response(path.removeprefix("api/"), params)
+
+    def _api_response(self, name: str, params: dict[str, str]) -> HttpResponse:
         try:
-            data = self._api(path.removeprefix("api/"), params)
+            data = self._api(name, params)
         except ResourceNotFoundError as error:
             return json_response(404, str(error))
-        except KeyError as missing:
-            return json_response(400, f"missing query parameter {missing}")
+        except EmulatorSnapshotError as error:
+            return json_response(503, str(error))
+        except MissingParameterError as error:
+            return json_response(400, str(error))
         if data is None:
             return json_response(404, "Not Found")
         body = json.dumps(data, default=str).encode()
@@ -94,13 +113,13 @@ class Console:
         if name == "resources":
             return resources.overview()
         if name == "objects":
-            return resources.objects(params["bucket"])
+            return resources.objects(_required(params, "bucket"))
         if name == "object":
-            return resources.object_text(params["bucket"], params["key"])
+            return resources.object_text(_required(params, "bucket"), _required(params, "key"))
         if name == "messages":
-            return resources.messages(params["queue"])
+            return resources.messages(_required(params, "queue"))
         if name == "items":
-            return resources.items(params["table"])
+            return resources.items(_required(params, "table"))
         if name == "emails":
             return resources.emails()
         if name == "pushes":
