@@ -5,8 +5,9 @@ up:      start the emulator, apply infra/environments/local to it, start the loc
 outputs: every Terraform output of the running stack.
 down:    stop what `up` started, by the PIDs it recorded, and remove its state.
 
-Everything `up` creates lives under .local/ (PIDs, ports, Terraform state, logs),
-so `down` leaves nothing behind.
+Everything `up` creates lives under .local/ (PIDs, ports, Terraform state, logs, the
+demo's sign-in), so `down` leaves nothing behind; only the unpacked artifacts, kept by
+content for the next run, live in .build/runtime-code (`make clean` removes them).
 """
 
 from __future__ import annotations
