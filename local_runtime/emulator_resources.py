@@ -4,8 +4,8 @@ their messages, tables and their items, the emails SES accepted and the pushes S
 Read-only, with two limits: a queue that an event source mapping consumes is never
 peeked (a receive would take its messages from the function for a moment and count a
 receive towards its redrive policy); other queues (failure queues) are peeked with a zero
-visibility timeout, so their messages stay where they are. Emails and pushes come from
-moto's own model snapshot (/moto-api/data.json), which has no AWS API to read them.
+visibility timeout, so their messages stay where they are. Emails and pushes, which no
+AWS API reads back, come from a route local_runtime/moto_server.py adds to the emulator.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
-import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -26,7 +25,8 @@ from local_runtime.event_source_mapping import is_enabled
 LIST_LIMIT = 200
 PEEK_LIMIT = 10
 SCAN_LIMIT = 50
-SNAPSHOT_ATTEMPTS = 5
+# Served by local_runtime/moto_server.py (a route it adds to moto's server).
+SENT_MESSAGES_PATH = "/moto-api/local-runtime/sent-messages"
 # Object contents above this are cut (a console, not a download).
 CONTENT_LIMIT_BYTES = 256 * 1024
 
@@ -35,8 +35,8 @@ class ResourceNotFoundError(LookupError):
     """The console asked for a bucket, key, queue or table the emulator does not have."""
 
 
-class EmulatorSnapshotError(RuntimeError):
-    """moto's model snapshot (emails, pushes) kept failing."""
+class EmulatorUnavailableError(RuntimeError):
+    """The emulator did not answer a read the console asked for."""
 
 
 class EmulatorResources:
@@ -175,49 +175,20 @@ class EmulatorResources:
     # -- what left the system ----------------------------------------------------------------
     def emails(self) -> list[dict[str, Any]]:
         """Emails SES accepted (moto keeps them instead of sending them)."""
-        models = self._moto_models("ses")
-        return [
-            {
-                "source": m.get("source"),
-                "destinations": m.get("destinations"),
-                "subject": m.get("subject"),
-                "body": m.get("body"),
-            }
-            for m in models.get("Message", []) + models.get("TemplateMessage", [])
-        ] + [
-            {
-                "source": m.get("source"),
-                "destinations": m.get("destinations"),
-                "raw": m.get("raw_data"),
-            }
-            for m in models.get("RawMessage", [])
-        ]
+        return self._sent_messages()["emails"]
 
     def pushes(self) -> list[dict[str, Any]]:
         """Messages SNS delivered to mobile platform endpoints (moto keeps them)."""
-        return [
-            {"endpoint": endpoint.get("arn"), "message_id": message_id, "message": message}
-            for endpoint in self._moto_models("sns").get("PlatformEndpoint", [])
-            for message_id, message in (endpoint.get("messages") or {}).items()
-        ]
+        return self._sent_messages()["pushes"]
 
-    def _moto_models(self, service: str) -> dict[str, list[dict[str, Any]]]:
-        # moto builds the snapshot from live models and answers 500 when a write changes
-        # one under it (e.g. a table or a queue in use): such a race passes on a retry.
-        url = f"{self._endpoint_url}/moto-api/data.json"
-        status = 0
-        for attempt in range(1, SNAPSHOT_ATTEMPTS + 1):
-            try:
-                with urllib.request.urlopen(url, timeout=10) as reply:  # noqa: S310 - emulator
-                    data: dict[str, dict[str, list[dict[str, Any]]]] = json.load(reply)
-                return data.get(service, {})
-            except urllib.error.HTTPError as error:
-                status = error.code
-                time.sleep(0.2 * attempt)
-        raise EmulatorSnapshotError(
-            f"the emulator's model snapshot failed {SNAPSHOT_ATTEMPTS} times (HTTP {status}): "
-            "try again"
-        )
+    def _sent_messages(self) -> dict[str, list[dict[str, Any]]]:
+        url = f"{self._endpoint_url}{SENT_MESSAGES_PATH}"
+        try:
+            with urllib.request.urlopen(url, timeout=10) as reply:  # noqa: S310 - the emulator
+                sent: dict[str, list[dict[str, Any]]] = json.load(reply)
+        except (urllib.error.URLError, TimeoutError) as error:
+            raise EmulatorUnavailableError(f"the emulator did not answer {url}: {error}") from None
+        return sent
 
 
 def _indented(body: str) -> str:

@@ -32,7 +32,7 @@ from urllib.parse import parse_qs
 from local_runtime.api_gateway import HttpResponse, json_response
 from local_runtime.emulator_resources import (
     EmulatorResources,
-    EmulatorSnapshotError,
+    EmulatorUnavailableError,
     ResourceNotFoundError,
 )
 
@@ -95,7 +95,7 @@ class Console:
             data = self._api(name, params)
         except ResourceNotFoundError as error:
             return json_response(404, str(error))
-        except EmulatorSnapshotError as error:
+        except EmulatorUnavailableError as error:
             return json_response(503, str(error))
         except MissingParameterError as error:
             return json_response(400, str(error))

@@ -147,12 +147,16 @@ def test_the_console_shows_status_logs_and_contents(
             ),
             "the subscribers table's items",
         )
-        driver.find_element(By.ID, "show-emails").click()
-        wait_for(
-            driver,
-            lambda d: d.find_element(By.ID, "viewer-title").text.startswith("Emails SES accepted"),
-            "the sent emails",
-        )
+        for button, title in (
+            ("show-emails", "Emails SES accepted: "),
+            ("show-pushes", "Pushes to mobile endpoints: "),
+        ):
+            driver.find_element(By.ID, button).click()
+            wait_for(
+                driver,
+                lambda d, title=title: d.find_element(By.ID, "viewer-title").text.startswith(title),
+                f"the {button.removeprefix('show-')} sent",
+            )
 
     severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[no-untyped-call]
     assert not severe, f"the console page logged errors (CSP?): {severe}"

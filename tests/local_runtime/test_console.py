@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from local_runtime.console import Console
-from local_runtime.emulator_resources import EmulatorSnapshotError
+from local_runtime.emulator_resources import EmulatorUnavailableError
 
 CONSOLE_DIR = Path(__file__).resolve().parents[2] / "local_runtime" / "console"
 
@@ -19,7 +19,7 @@ class FakeResources:
         return {"bucket": bucket, "objects": [], "truncated": False}
 
     def emails(self) -> list[dict[str, Any]]:
-        raise EmulatorSnapshotError("the emulator's model snapshot failed 5 times: try again")
+        raise EmulatorUnavailableError("the emulator did not answer")
 
 
 def console(tmp_path: Path) -> Console:
