@@ -28,8 +28,9 @@ help: ## List the targets
 	@grep -hE '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(VENV_STAMP): requirements-dev.txt
+	@echo "==> Installing the development tooling into $(VENV) (a few minutes the first time)"
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt
 	touch $@
 
 .PHONY: venv
@@ -103,12 +104,21 @@ $(RUNTIME_LIBS_STAMP): local_runtime/lambda-runtime-requirements.txt $(VENV_STAM
 .PHONY: runtime-libs
 runtime-libs: $(RUNTIME_LIBS_STAMP) ## Install what the Lambda runtime provides, for local runs
 
-.PHONY: up down
+.PHONY: up down outputs status watch
 up: build runtime-libs tfrc ## Bring the whole system up on the local emulator and show it working
 	@$(PY) -m local_runtime.stack up
 
 down: $(VENV_STAMP) ## Stop what `make up` started and remove its state (.local/)
 	@$(PY) -m local_runtime.stack down
+
+outputs: $(VENV_STAMP) ## Every Terraform output of the stack `make up` started
+	@$(PY) -m local_runtime.stack outputs
+
+status: $(VENV_STAMP) ## Functions, mappings, APIs, failure queues of the running stack (exit 1: failing)
+	@$(PY) -m local_runtime status
+
+watch: $(VENV_STAMP) ## Rebuild a changed functions/<name>/ and swap it into the running stack
+	@$(PY) -m local_runtime.hot_reload
 
 # ---- Quality gates -----------------------------------------------------------------------
 TF_ROOTS   := $(sort $(dir $(wildcard modules/*/versions.tf infra/environments/*/versions.tf)))
@@ -144,8 +154,19 @@ checkov: $(CHECKOV)
 # ---- Tests -------------------------------------------------------------------------------
 PYTEST := $(VENV)/bin/python -m pytest
 
-.PHONY: test test-terraform test-python
+# Browser and page tests need chromium, chromium-driver and node: installed when missing
+# (as root), else `make test` stops with the command to run. BROWSER_TESTS=off skips
+# those tests deliberately, and the run says so in its last lines.
+export BROWSER_TESTS ?= on
+
+.PHONY: test test-terraform test-python browser-packages
 test: lint test-terraform test-python ## The full suite: lint, terraform test, unit/handler/runtime/integration tests
+	@if [ "$(BROWSER_TESTS)" = off ]; then \
+	  echo "NOTE: BROWSER_TESTS=off: the browser and page tests (chromium, node) were skipped, deliberately."; \
+	fi
+
+browser-packages:
+	@tools/install_browser_packages.sh
 
 test-terraform: tfrc
 	@for dir in $(TF_TESTED); do \
@@ -156,7 +177,7 @@ test-terraform: tfrc
 
 # Integration tests apply infra/environments/local to a fresh emulator and drive the
 # built host artifacts through the local runtime, so they need both.
-test-python: build runtime-libs tfrc
+test-python: build runtime-libs tfrc browser-packages
 	$(PYTEST)
 
 # ---- Benchmarks --------------------------------------------------------------------------
@@ -173,13 +194,16 @@ preflight: $(VENV_STAMP) ## Check that the account is ready for a first apply of
 	$(PY) -m tools.preflight $(ENV_DIR)
 
 # The S3 backend is configured per organisation in backend.hcl (see backend.hcl.example).
-plan: build-lambda tfrc ## terraform plan for ENV=dev|staging|prod (needs AWS credentials)
+# Colours only on a terminal: a log or CI capture gets plain text, not ANSI escapes.
+# (Tested in the recipe's shell, whose stdout is make's; TF_CLI_ARGS reaches every command.)
+TF_PLAIN_OFF_TTY = [ -t 1 ] || export TF_CLI_ARGS="$${TF_CLI_ARGS:-} -no-color";
+plan: build-lambda tfrc ## terraform init + plan for ENV=dev|staging|prod (needs AWS credentials)
 	@test -f $(ENV_DIR)/backend.hcl || { echo "$(ENV_DIR)/backend.hcl is missing: copy backend.hcl.example and set your state bucket"; exit 1; }
-	$(TF) -chdir=$(ENV_DIR) init -input=false -backend-config=backend.hcl
-	$(TF) -chdir=$(ENV_DIR) plan -input=false -var=lambda_architecture=$(LAMBDA_ARCH) -out=tfplan
+	$(TF_PLAIN_OFF_TTY) $(TF) -chdir=$(ENV_DIR) init -input=false -backend-config=backend.hcl
+	$(TF_PLAIN_OFF_TTY) $(TF) -chdir=$(ENV_DIR) plan -input=false -var=lambda_architecture=$(LAMBDA_ARCH) -out=tfplan
 
 apply: tfrc ## terraform apply of the plan saved by `make plan ENV=...`
-	$(TF) -chdir=$(ENV_DIR) apply -input=false tfplan
+	$(TF_PLAIN_OFF_TTY) $(TF) -chdir=$(ENV_DIR) apply -input=false tfplan
 
 .PHONY: clean
 clean: ## Remove build output and caches (keeps .venv)

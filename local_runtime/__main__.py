@@ -1,4 +1,5 @@
-"""`python -m local_runtime serve`: serve what is deployed in the emulator until SIGTERM."""
+"""`python -m local_runtime serve`: serve what is deployed in the emulator until SIGTERM.
+`python -m local_runtime status`: what the running runtime reports, as one table."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
+from local_runtime import status_report
 from local_runtime.emulator import DEFAULT_REGION
 from local_runtime.runtime import LocalRuntime, RuntimeSettings
 
@@ -26,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--artifacts-dir", type=Path, default=Path("dist/host"))
     serve.add_argument("--state-dir", type=Path, default=Path(".local/runtime"))
     serve.add_argument(
+        "--code-cache",
+        type=Path,
+        help="where artifacts are unpacked, by content (default: STATE_DIR/code)",
+    )
+    serve.add_argument(
         "--runtime-libs",
         type=Path,
         action="append",
@@ -42,7 +49,22 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument(
         "--site-bucket", help="bucket whose objects are served at /site/ (the web app's site)"
     )
+    status = sub.add_parser(
+        "status",
+        help="functions, mappings, APIs and failure queues; exit 1 when something is failing",
+        description=status_report.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    status.add_argument(
+        "--state-dir",
+        type=Path,
+        default=Path(".local/runtime"),
+        help="the runtime's state directory (default: .local/runtime, where make up puts it)",
+    )
+    status.add_argument("--json", action="store_true", help="the full status as JSON")
     args = parser.parse_args(argv)
+    if args.command == "status":
+        return status_report.main(args.state_dir, as_json=args.json)
     if not args.endpoint_url:
         parser.error("no emulator: pass --endpoint-url or set AWS_ENDPOINT_URL")
     if not args.artifacts_dir.is_dir():
@@ -59,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             runtime_libs=tuple(p.resolve() for p in args.runtime_libs),
             gateway_port=args.gateway_port,
             site_bucket=args.site_bucket,
+            code_cache=args.code_cache.resolve() if args.code_cache else None,
         )
     )
     signal.signal(signal.SIGTERM, lambda *_: runtime.stop())

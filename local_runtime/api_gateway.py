@@ -34,6 +34,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from local_runtime.cognito_jwt import InvalidTokenError, authorizer_claims, pool_of
+from local_runtime.counters import ApiCounters
 from local_runtime.event_source_mapping import Invoker
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ class RestApi:
     authorizers: Mapping[str, Authorizer]
     stages: Mapping[str, Mapping[str, str]]  # stage name -> stage variables
     binary_media_types: tuple[str, ...] = ()
+    name: str = ""
 
 
 def read_rest_apis(client: Any) -> dict[str, RestApi]:
@@ -137,7 +139,12 @@ def read_rest_apis(client: Any) -> dict[str, RestApi]:
                 for s in client.get_stages(restApiId=api_id).get("item", [])
             }
             apis[api_id] = RestApi(
-                api_id, resources, authorizers, stages, tuple(api.get("binaryMediaTypes") or ())
+                api_id,
+                resources,
+                authorizers,
+                stages,
+                tuple(api.get("binaryMediaTypes") or ()),
+                api.get("name", ""),
             )
     return apis
 
@@ -366,6 +373,7 @@ class ApiGateway:
         self._verifier = verifier
         self._clock = clock
         self._apis: dict[str, RestApi] = {}
+        self.counters: dict[str, ApiCounters] = {}
 
     def refresh(self) -> None:
         self._apis = self._read_apis()  # replaced whole: requests in flight keep the old one
@@ -374,7 +382,24 @@ class ApiGateway:
     def api_ids(self) -> list[str]:
         return sorted(self._apis)
 
+    def describe(self) -> dict[str, dict[str, Any]]:
+        """Each served API's name, stages and request counters (for the status report)."""
+        return {
+            api_id: {
+                "name": api.name,
+                "stages": sorted(api.stages),
+                **self.counters.get(api_id, ApiCounters()).snapshot(),
+            }
+            for api_id, api in sorted(self._apis.items())
+        }
+
     def handle(self, api_id: str, stage: str, request: HttpRequest) -> HttpResponse:
+        response = self._handle(api_id, stage, request)
+        if api_id in self._apis:  # paths naming no API are not counted (they are unbounded)
+            self.counters.setdefault(api_id, ApiCounters()).record(response.status)
+        return response
+
+    def _handle(self, api_id: str, stage: str, request: HttpRequest) -> HttpResponse:
         request_id = str(uuid.uuid4())
         api = self._apis.get(api_id)
         matched = (

@@ -15,7 +15,7 @@ from typing import Any
 
 import boto3
 
-from clients.archive import iter_archived, iter_quarantined, summarize
+from clients.archive import ArchiveSummary, iter_archived, iter_quarantined, summarize
 from clients.producer import Producer, build_sample
 
 DEADLINE_SECONDS = 180.0
@@ -25,12 +25,17 @@ class DemoError(RuntimeError):
     """The records did not all arrive: the stack is up but not working."""
 
 
-def run_demo(outputs: dict[str, Any], count: int) -> None:
+# Share of the demo's records that are deliberately malformed, to show the quarantine.
+POISON_FRACTION = 0.02
+
+
+def run_demo(outputs: dict[str, Any], count: int) -> ArchiveSummary:
+    """Put `count` sample records (2% poison) and wait until each is archived or quarantined."""
     session = boto3.session.Session()
     kinesis, s3 = session.client("kinesis"), session.client("s3")
     bucket = outputs["archive_bucket_name"]
 
-    sample = build_sample(count, poison_fraction=0.02, seed=int(time.time()))
+    sample = build_sample(count, poison_fraction=POISON_FRACTION, seed=int(time.time()))
     summary = Producer(kinesis, outputs["stream_name"]).put(sample.items)
     print("    producer: " + summary.format_text().replace("\n", "\n    producer: "))
     summary.raise_for_failures()
@@ -55,6 +60,7 @@ def run_demo(outputs: dict[str, Any], count: int) -> None:
     if quarantined:
         key, entry = quarantined
         print(f"    e.g. s3://{bucket}/{key}: reason={entry['reason']} ({entry['detail'][:120]})")
+    return archive
 
 
 def create_demo_user(user_pool_id: str) -> tuple[str, str]:

@@ -118,22 +118,35 @@ def start(log_path: Path | None = None) -> Emulator:
 
 def stop_pid(pid: int, timeout: float = 10.0) -> None:
     """Stop a process this project started (and its session), by PID; absent is fine."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGTERM)
+    stop_pids([pid], timeout)
+
+
+def stop_pids(pids: list[int], timeout: float) -> None:
+    """Ask each process (and its session) to stop, all at once; whatever still runs after
+    `timeout` seconds is killed. By PID only: processes this project started."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGTERM)
+    running = set(pids)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            finished, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            # Not our child (started by an earlier `make up`): poll for its exit.
-            if not _pid_alive(pid):
-                return
-        else:
-            if finished:
-                return
-        time.sleep(0.05)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)
+    while running and time.monotonic() < deadline:
+        running = {pid for pid in running if not _exited(pid)}
+        if running:
+            time.sleep(0.05)
+    for pid in running:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+        _exited(pid)  # reap our own child
+
+
+def _exited(pid: int) -> bool:
+    try:
+        finished, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        # Not our child (started by an earlier `make up`): gone, or a zombie its new
+        # parent has not reaped yet, counts as exited.
+        return not _pid_alive(pid)
+    return finished != 0
 
 
 def _pid_alive(pid: int) -> bool:
@@ -141,7 +154,12 @@ def _pid_alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    return True
+    # A zombie still answers; Linux tells it apart (elsewhere it counts until reaped).
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return True
 
 
 @contextlib.contextmanager

@@ -158,6 +158,9 @@ class ShardStats:
     function_errors: int = 0
     partial_failures: int = 0
     records_to_failure_destination: int = 0
+    batches_to_failure_destination: int = 0
+    # Lambda's IteratorAge: how old the last record handed to the function was then.
+    iterator_age_ms: float = 0.0
     checkpoint: str | None = None
     caught_up: bool = False
     last_error: str | None = field(default=None)
@@ -225,6 +228,7 @@ class ShardPoller:
                 break
             if not self._carry:
                 self.stats.caught_up = True
+                self.stats.iterator_age_ms = 0.0
                 if self._shard_closed:
                     return []
                 self._clock.sleep(_IDLE_POLL_SECONDS)
@@ -285,6 +289,7 @@ class ShardPoller:
         result = self.invoker.invoke({"Records": [r.event_record for r in batch.records]})
         self.stats.invocations += 1
         self.stats.records_delivered += len(batch.records)
+        self.stats.iterator_age_ms = 1000 * (time.time() - batch.records[-1].arrival_epoch_seconds)
         failed_from = self._failed_from(batch, result)
         if failed_from is None:
             self._pending.popleft()
@@ -355,6 +360,7 @@ class ShardPoller:
         invoke_count: int,
     ) -> None:
         self.stats.records_to_failure_destination += len(records)
+        self.stats.batches_to_failure_destination += 1
         destination = self.mapping.on_failure_destination
         if destination is None:
             log.warning(

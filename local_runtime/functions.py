@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import shutil
+import threading
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -79,9 +81,16 @@ class ArtifactStore:
             )
         target = self._unpack_dir / hashlib.sha256(function.code_sha256.encode()).hexdigest()[:16]
         if not target.is_dir():
-            partial = target.with_suffix(".partial")
+            # The cache may be shared by several runtimes (make up and the tests): each
+            # unpacks into its own directory, and the first rename wins.
+            partial = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}")
             shutil.rmtree(partial, ignore_errors=True)
             with zipfile.ZipFile(artifact) as archive:
                 archive.extractall(partial)  # our own build output, hash-matched
-            partial.rename(target)
+            try:
+                partial.rename(target)
+            except OSError:
+                if not target.is_dir():
+                    raise
+                shutil.rmtree(partial)  # another runtime unpacked the same bytes first
         return target

@@ -2,6 +2,7 @@
 
     http://127.0.0.1:{port}/{api_id}/{stage}/{path}  -> ApiGateway
     http://127.0.0.1:{port}/site/{path}              -> SiteFiles
+    http://127.0.0.1:{port}/_local/{path}            -> Console (local_runtime/console)
 
 (API ids are ten characters, so "site" never names an API.) Listens on loopback only.
 """
@@ -20,6 +21,8 @@ from local_runtime.api_gateway import (
     HttpResponse,
     json_response,
 )
+from local_runtime.console import PREFIX as CONSOLE_PREFIX
+from local_runtime.console import Console
 from local_runtime.emulator import LOOPBACK
 from local_runtime.site import SiteFiles
 
@@ -29,8 +32,14 @@ SITE_PREFIX = "site"
 
 
 class GatewayServer:
-    def __init__(self, gateway: ApiGateway, site: SiteFiles | None, port: int = 0) -> None:
-        self._server = ThreadingHTTPServer((LOOPBACK, port), _handler(gateway, site))
+    def __init__(
+        self,
+        gateway: ApiGateway,
+        site: SiteFiles | None,
+        port: int = 0,
+        console: Console | None = None,
+    ) -> None:
+        self._server = ThreadingHTTPServer((LOOPBACK, port), _handler(gateway, site, console))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="gateway", daemon=True
@@ -50,7 +59,9 @@ class GatewayServer:
         self._server.server_close()
 
 
-def _handler(gateway: ApiGateway, site: SiteFiles | None) -> type[BaseHTTPRequestHandler]:
+def _handler(
+    gateway: ApiGateway, site: SiteFiles | None, console: Console | None
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "local-api-gateway"
 
@@ -65,6 +76,8 @@ def _handler(gateway: ApiGateway, site: SiteFiles | None) -> type[BaseHTTPReques
             self._send(response)
 
         def _route(self, first: str, rest: str, query: str) -> HttpResponse:
+            if first == CONSOLE_PREFIX and console is not None:
+                return self._console(console, rest, query)
             if first != SITE_PREFIX:
                 stage, _, resource_path = rest.partition("/")
                 return self._api(first, stage, "/" + resource_path, query)
@@ -73,6 +86,13 @@ def _handler(gateway: ApiGateway, site: SiteFiles | None) -> type[BaseHTTPReques
             if self.command not in ("GET", "HEAD"):
                 return json_response(405, "Method Not Allowed")
             return site.get(rest)
+
+        def _console(self, console: Console, rest: str, query: str) -> HttpResponse:
+            if self.path.partition("?")[0] == f"/{CONSOLE_PREFIX}":
+                return HttpResponse(301, [("Location", f"/{CONSOLE_PREFIX}/")], b"")
+            if self.command not in ("GET", "HEAD"):
+                return json_response(405, "Method Not Allowed")
+            return console.get(rest, query)
 
         def _api(self, api_id: str, stage: str, path: str, query: str) -> HttpResponse:
             if self.headers.get("Transfer-Encoding", "").lower() == "chunked":

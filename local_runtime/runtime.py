@@ -31,15 +31,20 @@ from local_runtime.api_gateway import ApiGateway, read_rest_apis
 from local_runtime.async_invocations import AsyncConfig, AsyncInvoker
 from local_runtime.checkpoints import CheckpointStore
 from local_runtime.cognito_jwt import CognitoTokenVerifier, fetch_jwks
+from local_runtime.console import Console
+from local_runtime.counters import FunctionCounters
 from local_runtime.destinations import AwsFailureDestination
 from local_runtime.dynamodb_streams import DynamoDBStreamSource
+from local_runtime.emulator_resources import EmulatorResources
 from local_runtime.event_source_mapping import MappingConfig, ShardPoller, StreamSource
+from local_runtime.failure_queues import FailureQueue, read_failure_queues
 from local_runtime.functions import ArtifactStore, DeployedFunction
 from local_runtime.gateway_server import GatewayServer
 from local_runtime.kinesis import KinesisSource
 from local_runtime.s3_notifications import S3NotificationPoller, SeenObjects
 from local_runtime.site import SiteFiles
 from local_runtime.sqs import Queue, QueueMappingConfig, QueuePoller
+from local_runtime.status_report import problems, read_status
 from local_runtime.worker import FunctionWorker
 
 log = logging.getLogger(__name__)
@@ -61,6 +66,9 @@ class RuntimeSettings:
     gateway_port: int = 0
     # Bucket served at /site/ (the web app's site bucket), if any.
     site_bucket: str | None = None
+    # Where artifacts are unpacked (by content, so it can outlive the state); default
+    # state_dir/code.
+    code_cache: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,9 @@ class LocalRuntime:
         self._cognito = session.client("cognito-idp", endpoint_url=endpoint)
         self._sqs = session.client("sqs", endpoint_url=endpoint)
         s3 = session.client("s3", endpoint_url=endpoint)
-        self._artifacts = ArtifactStore(settings.artifacts_dir, settings.state_dir / "code")
+        self._artifacts = ArtifactStore(
+            settings.artifacts_dir, settings.code_cache or settings.state_dir / "code"
+        )
         self._checkpoints = CheckpointStore(settings.state_dir / "checkpoints.json")
         self._destination = AwsFailureDestination(
             self._sqs, session.client("sns", endpoint_url=endpoint)
@@ -99,6 +109,7 @@ class LocalRuntime:
         self._workers: dict[str, FunctionWorker] = {}
         self._pollers: dict[tuple[str, str], _RunningPoller] = {}
         self._errors: dict[str, str] = {}
+        self._failure_queues: list[FailureQueue] = []
         self._stop = threading.Event()
         self._async = AsyncInvoker(self.invoker_for, self._async_config, self._destination)
         self._notifications = S3NotificationPoller(
@@ -117,6 +128,12 @@ class LocalRuntime:
             self._gateway,
             SiteFiles(s3, settings.site_bucket) if settings.site_bucket else None,
             settings.gateway_port,
+            # The console reads the status the serving loop writes (threads never race it).
+            Console(
+                lambda: read_status(settings.state_dir),
+                settings.state_dir / "logs",
+                EmulatorResources(session, endpoint),
+            ),
         )
 
     # -- discovery -------------------------------------------------------------------
@@ -151,6 +168,7 @@ class LocalRuntime:
                 return current
             if current is not None:
                 current.stop()  # code or configuration changed: next invoke is a cold start
+                log.info("%s: new code or configuration, workers restarted", function.name)
             worker = FunctionWorker(
                 function,
                 self._artifacts.code_dir(function),
@@ -164,6 +182,7 @@ class LocalRuntime:
                     "AWS_SESSION_TOKEN": os.environ.get("AWS_SESSION_TOKEN", "testing"),
                 },
                 log_file=self.settings.state_dir / "logs" / f"{function.name}.log",
+                counters=current.counters if current is not None else None,
             )
             self._workers[function.arn] = worker
             return worker
@@ -207,6 +226,7 @@ class LocalRuntime:
         for name, step in (
             ("s3_notifications", self._notifications.poll),
             ("api_gateway", self._gateway.refresh),
+            ("failure_queues", self._refresh_failure_queues),
         ):
             try:
                 step()
@@ -215,6 +235,9 @@ class LocalRuntime:
                 self._errors[name] = f"{type(error).__name__}: {error}"
                 log.exception("%s", name)
         self._refresh_mappings()
+
+    def _refresh_failure_queues(self) -> None:
+        self._failure_queues = read_failure_queues(self._lambda, self._sqs, self._deployed)
 
     def _refresh_mappings(self) -> None:
         wanted: set[tuple[str, str]] = set()
@@ -306,6 +329,11 @@ class LocalRuntime:
 
     # -- status ------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
+        status = self._counters()
+        status["problems"] = problems(status)
+        return status
+
+    def _counters(self) -> dict[str, Any]:
         return {
             "updated_at": time.time(),
             "gateway_url": self._server.url,
@@ -336,7 +364,24 @@ class LocalRuntime:
             },
             "errors": dict(self._errors),
             "cold_start_init_ms": {w.function.name: w.last_init_ms for w in self._all_workers()},
+            "functions": self._function_status(),
+            "apis": self._gateway.describe(),
+            "failure_queues": {q.name: asdict(q) for q in self._failure_queues},
         }
+
+    def _function_status(self) -> dict[str, dict[str, Any]]:
+        """Every deployed function's invocation counters (zero until first invoked)."""
+        workers = {w.function.arn: w for w in self._all_workers()}
+        status: dict[str, dict[str, Any]] = {}
+        for arn, function in sorted(self._deployed.items()):
+            worker = workers.get(arn)
+            counters = worker.counters if worker else FunctionCounters()
+            status[function.name] = {
+                "arn": arn,
+                "init_ms": worker.last_init_ms if worker else None,
+                **counters.snapshot(),
+            }
+        return status
 
     def _write_status(self) -> None:
         path = self.settings.state_dir / "status.json"

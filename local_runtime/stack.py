@@ -1,11 +1,13 @@
 """`make up` / `make down`: the whole system on the embedded emulator.
 
-up:   start the emulator, apply infra/environments/local to it, start the local
-      runtime, prove it works with a short demo, print the outputs and what to try.
-down: stop what `up` started, by the PIDs it recorded, and remove its state.
+up:      start the emulator, apply infra/environments/local to it, start the local
+         runtime, prove it works with a short demo, print a summary and what to try.
+outputs: every Terraform output of the running stack.
+down:    stop what `up` started, by the PIDs it recorded, and remove its state.
 
-Everything `up` creates lives under .local/ (PIDs, ports, Terraform state, logs),
-so `down` leaves nothing behind.
+Everything `up` creates lives under .local/ (PIDs, ports, Terraform state, logs, the
+demo's sign-in), so `down` leaves nothing behind; only the unpacked artifacts, kept by
+content for the next run, live in .build/runtime-code (`make clean` removes them).
 """
 
 from __future__ import annotations
@@ -30,10 +32,18 @@ STACK_FILE = STATE_DIR / "stack.json"
 ENV_FILE = STATE_DIR / "env.sh"
 # The mobile client's settings for the local stack (clients/mobile/README.md).
 MOBILE_CLIENT_CONFIG = STATE_DIR / "mobile-client.json"
+# The demo user's sign-in and what the demo put through the stream, shown on every `up`.
+DEMO_FILE = STATE_DIR / "demo.json"
 LOCAL_ENVIRONMENT = ROOT / "infra" / "environments" / "local"
 TF_STATE = STATE_DIR / "terraform.tfstate"
 RUNTIME_LIBS = ROOT / ".build" / "lambda-runtime-libs"
 HOST_ARTIFACTS = ROOT / "dist" / "host"
+# Unpacked artifacts, by content: kept across runs, so `up` reuses and `down` skips them.
+RUNTIME_CODE_CACHE = ROOT / ".build" / "runtime-code"
+# How long `down` lets the runtime and the emulator stop by themselves (both at once)
+# before killing them: neither holds anything that outlives `down`, which removes their
+# state next. (The emulator alone takes seconds to tear its in-memory models down.)
+DOWN_GRACE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -107,11 +117,36 @@ def load_stack() -> Stack | None:
     return Stack(**json.loads(STACK_FILE.read_text(encoding="utf-8")))
 
 
+@dataclass(frozen=True)
+class DemoResult:
+    """What `up` showed working, kept in DEMO_FILE (0600: it holds a password)."""
+
+    email: str
+    password: str
+    records_put: int
+    records_archived: int
+    archive_objects: int
+    quarantined_by_reason: dict[str, int]
+    # Share of the records put that were malformed on purpose.
+    poison_fraction: float
+
+    def save(self) -> None:
+        descriptor = os.open(DEMO_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            json.dump(asdict(self), file, indent=2)
+
+    @classmethod
+    def load(cls) -> DemoResult | None:
+        if not DEMO_FILE.is_file():
+            return None
+        return cls(**json.loads(DEMO_FILE.read_text(encoding="utf-8")))
+
+
 def up(region: str, demo_events: int) -> None:
     existing = load_stack()
     if existing and _running(existing):
         print(f"The local stack is already up at {existing.endpoint_url} (`make down` stops it).")
-        _print_next_steps(existing, outputs(existing.environment()))
+        _print_summary(existing, outputs(existing.environment()), DemoResult.load())
         return
     if existing:
         down(quiet=True)  # a stale record from a crashed run: clean it up first
@@ -161,22 +196,33 @@ def up(region: str, demo_events: int) -> None:
         done(f"pid {stack.runtime_pid}, logs in .local/runtime/logs/")
 
         from local_runtime.demo import (  # noqa: PLC0415 - only `up` needs the clients
+            POISON_FRACTION,
             create_demo_user,
             run_demo,
         )
 
         done = _step(f"Demo: {demo_events} events through the producer into the stream")
-        run_demo(stack_outputs, demo_events)
+        archive = run_demo(stack_outputs, demo_events)
         done("records flowed from the producer to the archive")
 
         done = _step("Demo: a confirmed user for the web app (Cognito on the emulator)")
         email, password = create_demo_user(stack_outputs["user_pool_id"])
-        done(f"sign in at {stack.gateway_url}/site/ as {email} / {password}")
+        demo = DemoResult(
+            email,
+            password,
+            records_put=demo_events,
+            records_archived=archive.archived_records,
+            archive_objects=archive.archive_objects,
+            quarantined_by_reason=dict(archive.quarantined_by_reason),
+            poison_fraction=POISON_FRACTION,
+        )
+        demo.save()
+        done(f"{email}, kept in {DEMO_FILE.relative_to(ROOT)}")
     except BaseException:
         print("The stack did not come up; stopping what was started.", file=sys.stderr)
         down(quiet=True)
         raise
-    _print_next_steps(stack, stack_outputs)
+    _print_summary(stack, stack_outputs, demo)
 
 
 def start_runtime(
@@ -197,6 +243,8 @@ def start_runtime(
                 str(state_dir),
                 "--runtime-libs",
                 str(RUNTIME_LIBS),
+                "--code-cache",
+                str(RUNTIME_CODE_CACHE),
                 "--gateway-port",
                 str(gateway_port),
                 "--site-bucket",
@@ -211,28 +259,57 @@ def start_runtime(
     return process.pid
 
 
-def _print_next_steps(stack: Stack, stack_outputs: dict[str, Any]) -> None:
-    print("\nOutputs of infra/environments/local:")
-    for name, value in sorted(stack_outputs.items()):
-        print(f"  {name} = {json.dumps(value)}")
-    stream = stack_outputs.get("stream_name", "<stream_name>")
-    bucket = stack_outputs.get("archive_bucket_name", "<archive_bucket_name>")
+def _demo_line(demo: DemoResult | None) -> str:
+    if demo is None:
+        return "(no demo record: `make down && make up` runs it again)"
+    quarantined = sum(demo.quarantined_by_reason.values())
+    reasons = ", ".join(f"{r} {n}" for r, n in sorted(demo.quarantined_by_reason.items()))
+    return (
+        f"put {demo.records_put} records: {demo.records_archived} archived in "
+        f"{demo.archive_objects} objects, {quarantined} quarantined"
+        + (f" ({reasons})" if reasons else "")
+        + "\n              the quarantined ones are the demo's deliberate poison "
+        f"({demo.poison_fraction:.0%} malformed on purpose), not failures"
+    )
+
+
+def _print_summary(stack: Stack, stack_outputs: dict[str, Any], demo: DemoResult | None) -> None:
+    gateway = stack.gateway_url
+    stream = stack_outputs["stream_name"]
+    bucket = stack_outputs["archive_bucket_name"]
+    sign_in = f"{demo.email} / {demo.password}" if demo else "(no demo user)"
     print(
         f"""
-The web app: {stack.gateway_url}/site/   (the demo user's sign-in is printed above)
-The web API: {stack_outputs.get("api_url")}   (OpenAPI: dist/openapi/web_api.json)
-The mobile backend: {stack_outputs.get("mobile_api_url")}
-  .venv/bin/python -m clients.mobile --config .local/mobile-client.json --help
+console       {gateway}/_local/   (live status, function logs, buckets, queues, tables, emails)
+web-app
+  site        {gateway}/site/
+  sign in     {sign_in}   (kept in .local/demo.json)
+  API         {stack_outputs["api_url"]}   (OpenAPI: dist/openapi/web_api.json)
+mobile-backend
+  API         {stack_outputs["mobile_api_url"]}   (client settings: .local/mobile-client.json)
+stream-processing
+  stream      {stream}
+  archive     {bucket}
+  demo        {_demo_line(demo)}
 
-What to try next (the emulator is at {stack.endpoint_url}):
-  source .local/env.sh                      # point boto3 and Terraform at the emulator
+What to try next:
+  make status                     # functions, mappings, APIs, failure queues; fails if any does
+  make watch                      # edit functions/<name>/ and the running stack has it in seconds
+  source .local/env.sh            # point boto3, the clients and Terraform at the emulator
   .venv/bin/python -m clients.producer --stream {stream} --count 1000
-  .venv/bin/python -m clients.archive --bucket {bucket}
-  cat .local/runtime/status.json            # per-shard checkpoints and counters
-  tail -f .local/runtime/logs/*.log         # the functions' logs
-  make down                                 # stop everything and remove .local/
-"""
+  .venv/bin/python -m clients.archive --bucket {bucket} quarantine   # or summary, records
+  .venv/bin/python -m clients.mobile --config .local/mobile-client.json --help
+  make outputs                    # all {len(stack_outputs)} Terraform outputs
+  make down                       # stop everything and remove .local/"""
     )
+
+
+def print_outputs() -> None:
+    stack = load_stack()
+    if stack is None or not _running(stack):
+        raise SystemExit("The local stack is not up: run `make up`.")
+    for name, value in sorted(outputs(stack.environment()).items()):
+        print(f"{name} = {json.dumps(value)}")
 
 
 def down(quiet: bool = False) -> None:
@@ -242,11 +319,15 @@ def down(quiet: bool = False) -> None:
             print("Nothing to stop: `make up` has not been run (or `make down` already was).")
         shutil.rmtree(STATE_DIR, ignore_errors=True)
         return
-    for name, pid in (("local runtime", stack.runtime_pid), ("emulator", stack.emulator_pid)):
-        if pid and _is_ours(pid):
-            emulator.stop_pid(pid)
-            if not quiet:
-                print(f"Stopped the {name} (pid {pid}).")
+    ours = [
+        (name, pid)
+        for name, pid in (("local runtime", stack.runtime_pid), ("emulator", stack.emulator_pid))
+        if pid and _is_ours(pid)
+    ]
+    emulator.stop_pids([pid for _, pid in ours], timeout=DOWN_GRACE_SECONDS)
+    if not quiet:
+        for name, pid in ours:
+            print(f"Stopped the {name} (pid {pid}).")
     # The emulator kept every resource in memory: its Terraform state died with it.
     shutil.rmtree(STATE_DIR, ignore_errors=True)
     if not quiet:
@@ -259,10 +340,13 @@ def main(argv: list[str] | None = None) -> int:
     start = sub.add_parser("up", help="bring the whole system up on the emulator")
     start.add_argument("--region", default=emulator.DEFAULT_REGION)
     start.add_argument("--demo-events", type=int, default=500)
+    sub.add_parser("outputs", help="every Terraform output of the running stack")
     sub.add_parser("down", help="stop what `up` started and remove .local/")
     args = parser.parse_args(argv)
     if args.command == "up":
         up(args.region, args.demo_events)
+    elif args.command == "outputs":
+        print_outputs()
     else:
         down()
     return 0

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from local_runtime.counters import FunctionCounters
 from local_runtime.functions import DeployedFunction
 
 _WORKER_SCRIPT = Path(__file__).with_name("lambda_worker.py")
@@ -50,8 +51,12 @@ class FunctionWorker:
         runtime_libs: list[Path],
         base_environment: dict[str, str],
         log_file: Path,
+        *,
+        counters: FunctionCounters | None = None,
     ) -> None:
         self.function = function
+        # Kept across workers of one function (the runtime hands them on after a code change).
+        self.counters = counters or FunctionCounters()
         self._code_dir = code_dir
         self._runtime_libs = runtime_libs
         self._base_environment = base_environment
@@ -83,6 +88,7 @@ class FunctionWorker:
         }
 
     def _start(self) -> subprocess.Popen[str]:
+        self.counters.cold_start()
         log = open(self._log_file, "a", encoding="utf-8")  # noqa: SIM115 - owned by the child
         try:
             process = subprocess.Popen(  # noqa: S603 - our interpreter and our worker script
@@ -131,6 +137,11 @@ class FunctionWorker:
 
     def invoke(self, event: Any) -> InvocationResult:
         """Invoke the function once with `event`, honouring its configured timeout."""
+        result = self._invoke(event)
+        self.counters.record(result)
+        return result
+
+    def _invoke(self, event: Any) -> InvocationResult:
         with self._lock:
             try:
                 if self._process is None or self._process.poll() is not None:

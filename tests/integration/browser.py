@@ -8,13 +8,11 @@ downloads) a browser or driver.
 from __future__ import annotations
 
 import base64
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pytest
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver import Chrome
@@ -22,9 +20,10 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser_policy import require
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-INSTALL_HINT = "sudo apt-get install chromium chromium-driver"
 ARGUMENTS = (
     "--headless=new",
     # Tests run as root in containers, where Chromium's sandbox cannot start.
@@ -49,14 +48,8 @@ class PageError(AssertionError):
 
 
 def require_chromium() -> None:
-    """Skip without the browser packages, except in CI, which must run browser tests."""
-    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.is_file()]
-    if not missing:
-        return
-    reason = f"{', '.join(missing)} missing: install with `{INSTALL_HINT}`"
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
+    """Fail without the browser packages, unless deliberately opted out (browser_policy)."""
+    require([str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.is_file()])
 
 
 @contextmanager

@@ -18,8 +18,10 @@ import boto3
 import pytest
 from py.path import local as local_path
 from pytest_terraform import tf as pytest_terraform_tf
+from selenium.webdriver import Chrome
 
 from local_runtime import emulator, stack
+from tests.integration.browser import chromium, require_chromium
 from tests.integration.support import runtime_status, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,3 +126,17 @@ def runtime(
 def aws_clients(emulator_environment: dict[str, str]) -> dict[str, Any]:
     session = boto3.session.Session()
     return {name: session.client(name) for name in ("s3", "kinesis", "sqs", "lambda")}
+
+
+@pytest.fixture(scope="session")
+def chromium_installed() -> None:
+    # Session scope, so a test naming it first fails (or skips) before the apply.
+    require_chromium()
+
+
+@pytest.fixture
+def driver(chromium_installed: None, tmp_path: Path) -> Iterator[Chrome]:
+    profile = tmp_path / "chromium-profile"
+    profile.mkdir()
+    with chromium(profile) as browser:
+        yield browser

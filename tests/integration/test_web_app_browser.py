@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 
 from local_runtime.demo import create_demo_user
-from tests.integration.browser import (
-    chromium,
-    recording,
-    require_chromium,
-    save_full_page_screenshot,
-    wait_for,
-)
+from tests.integration.browser import recording, save_full_page_screenshot, wait_for
 from tests.integration.support import emails_sent, wait_until, wait_until_drained
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -53,20 +46,6 @@ return !image.hidden && image.complete && image.naturalWidth > 0
   ? [image.naturalWidth, image.naturalHeight]
   : null;
 """
-
-
-@pytest.fixture(scope="session")
-def chromium_installed() -> None:
-    # Session scope, so a test naming it first skips before the environment is applied.
-    require_chromium()
-
-
-@pytest.fixture
-def driver(chromium_installed: None, tmp_path: Path) -> Iterator[Chrome]:
-    profile = tmp_path / "chromium-profile"
-    profile.mkdir()
-    with chromium(profile) as browser:
-        yield browser
 
 
 def listed_items(driver: Chrome) -> list[tuple[str, bool, bool]]:
@@ -109,7 +88,8 @@ def write_test_image(path: Path) -> Path:
     return path
 
 
-# chromium_installed first: a machine without the browser skips before the apply.
+# chromium_installed first: a machine without the browser fails (or, opted out, skips)
+# before the apply.
 @pytest.mark.usefixtures("chromium_installed")
 def test_a_user_works_through_the_page(
     outputs: dict[str, Any],

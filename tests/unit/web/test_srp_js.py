@@ -19,12 +19,18 @@ from typing import Any
 import pytest
 from pycognito import aws_srp
 
+from tests.browser_policy import require
+
 SRP_MODULE = Path(__file__).resolve().parents[3] / "web" / "srp.js"
 USER_POOL_ID = "us-east-1_Ab12Cd34E"
 NODE = shutil.which("node")
 PASSWORD = "Correct horse 9 battery!"
 
-pytestmark = pytest.mark.skipif(NODE is None, reason="node is needed to run web/srp.js")
+
+@pytest.fixture(autouse=True)
+def node_installed() -> None:
+    require([] if NODE else ["node"])
+
 
 # Reads the cases as JSON from stdin, answers with one result per case.
 NODE_DRIVER = """
