@@ -51,8 +51,6 @@ data "aws_partition" "current" {}
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_144:Cross-region replication is a per-deployment disaster-recovery decision (second region, replica key, cost); callers that need it add aws_s3_bucket_replication_configuration to this bucket.
   #checkov:skip=CKV2_AWS_62:Event notifications are wired by the architectures that need them (e.g. web-app thumbnails), not by the generic bucket.
-  #checkov:skip=CKV_AWS_18:Access logging is optional (access_log_bucket): a log bucket cannot log to itself, and small environments rely on CloudTrail data events instead.
-  #checkov:skip=CKV_AWS_145:SSE-KMS is used whenever kms_key_arn is given; SSE-S3 is the deliberate fallback for buckets read by principals without KMS access (e.g. CloudFront OAC).
   bucket        = var.bucket_name
   force_destroy = var.force_destroy
   tags          = var.tags
@@ -76,6 +74,9 @@ resource "aws_s3_bucket_ownership_controls" "this" {
   }
 }
 
+# SSE-KMS whenever kms_key_arn is given; SSE-S3 is the deliberate fallback for buckets
+# read by principals without KMS access (CloudFront OAC) and for log buckets (S3
+# server access logging can only write to SSE-S3 buckets).
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   bucket = aws_s3_bucket.this.id
 

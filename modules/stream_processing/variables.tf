@@ -301,6 +301,12 @@ variable "archive_force_destroy" {
   default     = false
 }
 
+variable "deny_insecure_transport" {
+  description = "Attach the TLS-only deny to the failure queue and the alarm topic. Keep true on AWS; the local environment sets false (the emulator is served over http)."
+  type        = bool
+  default     = true
+}
+
 variable "archive_deny_insecure_transport" {
   description = "Attach the TLS-only deny to the archive bucket policy. Keep true on AWS. Emulator switch: the local environment sets false because moto serves plain http, where the deny refuses the processor's writes (moto 5.2 answers PutObject/GetObject with 403)."
   type        = bool

@@ -41,6 +41,7 @@ module "stream_processing" {
   # moto is served over plain http: the TLS-only deny refuses every archive write
   # (PutObject/GetObject 403 on moto 5.2). AWS environments keep it.
   archive_deny_insecure_transport = false
+  deny_insecure_transport         = false
 
   tags = local.tags
 }
