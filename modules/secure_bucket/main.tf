@@ -66,11 +66,13 @@ resource "aws_s3_bucket_public_access_block" "this" {
 }
 
 # BucketOwnerEnforced disables ACLs altogether: access is decided by policies only.
+# BucketOwnerPreferred is the one exception (object_ownership), for a log bucket that
+# CloudFront standard logging writes to: CloudFront grants itself with an ACL.
 resource "aws_s3_bucket_ownership_controls" "this" {
   bucket = aws_s3_bucket.this.id
 
   rule {
-    object_ownership = "BucketOwnerEnforced"
+    object_ownership = var.object_ownership
   }
 }
 

@@ -34,7 +34,7 @@ output "public_access_block" {
 }
 
 output "object_ownership" {
-  description = "Object ownership of the bucket (always BucketOwnerEnforced: ACLs disabled), for the callers' tests."
+  description = "Object ownership of the bucket (BucketOwnerEnforced, ACLs disabled, unless object_ownership says otherwise), for the callers' tests."
   value       = one(aws_s3_bucket_ownership_controls.this.rule).object_ownership
 }
 
