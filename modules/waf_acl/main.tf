@@ -9,20 +9,6 @@ locals {
   # CloudWatch metric names allow letters, digits, hyphens and underscores.
   metric_prefix = replace(var.name, "/[^A-Za-z0-9_-]/", "-")
 
-  managed_rule_groups = {
-    common = {
-      priority = 20
-      name     = "AWSManagedRulesCommonRuleSet"
-      # Rules of the set that only count (e.g. SizeRestrictions_BODY for an API that
-      # takes larger bodies): a per-deployment exception, none by default.
-      count_only = var.common_rules_count_only
-    }
-    known-bad-inputs = {
-      priority   = 30
-      name       = "AWSManagedRulesKnownBadInputsRuleSet"
-      count_only = []
-    }
-  }
 }
 
 resource "aws_wafv2_web_acl" "this" {
@@ -57,39 +43,61 @@ resource "aws_wafv2_web_acl" "this" {
     }
   }
 
-  dynamic "rule" {
-    for_each = local.managed_rule_groups
-    content {
-      name     = rule.key
-      priority = rule.value.priority
+  # The managed groups keep their own (blocking) actions: "none" overrides nothing.
+  # Written out rather than generated, so that scanners (checkov's Log4j check) see them.
+  rule {
+    name     = "common"
+    priority = 20
 
-      # The group's own actions (block) apply; "none" means do not override them.
-      override_action {
-        none {}
-      }
+    override_action {
+      none {}
+    }
 
-      statement {
-        managed_rule_group_statement {
-          vendor_name = "AWS"
-          name        = rule.value.name
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesCommonRuleSet"
 
-          dynamic "rule_action_override" {
-            for_each = rule.value.count_only
-            content {
-              name = rule_action_override.value
-              action_to_use {
-                count {}
-              }
+        # Rules of the set that only count (e.g. SizeRestrictions_BODY for an API that
+        # takes larger bodies): a per-deployment exception, none by default.
+        dynamic "rule_action_override" {
+          for_each = var.common_rules_count_only
+          content {
+            name = rule_action_override.value
+            action_to_use {
+              count {}
             }
           }
         }
       }
+    }
 
-      visibility_config {
-        cloudwatch_metrics_enabled = true
-        metric_name                = "${local.metric_prefix}-${rule.key}"
-        sampled_requests_enabled   = true
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.metric_prefix}-common"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "known-bad-inputs"
+    priority = 30
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesKnownBadInputsRuleSet"
       }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.metric_prefix}-known-bad-inputs"
+      sampled_requests_enabled   = true
     }
   }
 

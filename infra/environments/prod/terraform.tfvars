@@ -28,6 +28,14 @@ log_retention_days = 365
 archive_expiration_days         = null
 iterator_age_alarm_threshold_ms = 60000
 
+# Production controls (infra/shared/cloud_environment/controls.tf): WAF on both APIs
+# and the site, access logs of every bucket and of CloudFront, and a trail of the data
+# buckets' object events. Set data_events_trail_enabled = false if an organisation
+# trail already records S3 data events of these buckets.
+waf_enabled               = true
+access_logging_enabled    = true
+data_events_trail_enabled = true
+
 # Sender of the web-app welcome emails: replace with an address of your domain; SES
 # sends a confirmation to it after the first apply.
 sender_email = "welcome@example.com"

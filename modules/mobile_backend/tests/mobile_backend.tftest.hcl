@@ -72,6 +72,9 @@ mock_provider "aws" {
   mock_resource "aws_security_group" {
     defaults = { id = "sg-0123456789abcdef0" }
   }
+  mock_resource "aws_subnet" {
+    defaults = { id = "subnet-0123456789abcdef0" }
+  }
   mock_resource "aws_dax_cluster" {
     defaults = {
       arn             = "arn:aws:dax:eu-west-1:123456789012:cache/refarch-test-dax"
@@ -619,6 +622,16 @@ run "push_queue_and_topics" {
       module.push_notifier.kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
     )
     error_message = "Both functions' environments must be encrypted with the module key."
+  }
+
+  assert {
+    condition = alltrue([
+      for f in [module.mobile_api, module.push_notifier] : contains(
+        [for s in jsondecode(f.base_policy_json).Statement : s.Resource if s.Sid == "CreateVpcNetworkInterfaces"][0],
+        "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0000000000000f001"
+      )
+    ])
+    error_message = "Both functions must run in (and create interfaces only with) the functions' security group."
   }
 
   assert {
