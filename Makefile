@@ -112,7 +112,7 @@ down: $(VENV_STAMP) ## Stop what `make up` started and remove its state (.local/
 
 # ---- Quality gates -----------------------------------------------------------------------
 TF_ROOTS   := $(sort $(dir $(wildcard modules/*/versions.tf infra/environments/*/versions.tf)))
-TF_TESTED  := $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl))))
+TF_TESTED  := $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl infra/environments/*/tests/*.tftest.hcl))))
 CHECKOV    := $(CHECKOV_VENV)/bin/checkov
 
 $(CHECKOV): requirements-checkov.txt
