@@ -45,7 +45,7 @@ module "mobile_api" {
 
   log_retention_days = var.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
-  kms_key_arn        = module.kms_key.arn
+  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = local.mobile_api_environment
 

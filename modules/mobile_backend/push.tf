@@ -127,7 +127,7 @@ module "push_notifier" {
 
   log_retention_days = var.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
-  kms_key_arn        = module.kms_key.arn
+  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     DEVICES_TABLE                = aws_dynamodb_table.this["devices"].name

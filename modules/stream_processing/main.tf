@@ -159,7 +159,7 @@ module "processor" {
 
   log_retention_days = var.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
-  kms_key_arn        = module.kms_key.arn
+  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     ARCHIVE_BUCKET               = module.archive_bucket.name

@@ -456,3 +456,9 @@ variable "failure_queue_alarm_threshold" {
     error_message = "failure_queue_alarm_threshold must be >= 0."
   }
 }
+
+variable "encrypt_environment_variables" {
+  description = "Encrypt the functions' environment variables with the module key (instead of the AWS managed key). Keep true on AWS. Emulator switch: moto 5.2 drops a function's KMSKeyArn, which would show as a change on every plan, so the local environment sets false."
+  type        = bool
+  default     = true
+}

@@ -17,7 +17,7 @@ module "web_api" {
 
   log_retention_days = var.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
-  kms_key_arn        = module.kms_key.arn
+  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     ITEMS_TABLE                  = aws_dynamodb_table.this["items"].name

@@ -83,7 +83,7 @@ module "thumbnailer" {
 
   log_retention_days = var.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
-  kms_key_arn        = module.kms_key.arn
+  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     THUMBNAIL_BUCKET             = module.thumbnails_bucket.name

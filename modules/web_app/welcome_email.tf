@@ -21,7 +21,7 @@ module "welcome_email" {
 
   log_retention_days = var.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
-  kms_key_arn        = module.kms_key.arn
+  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     SENDER_EMAIL                 = var.sender_email

@@ -42,6 +42,8 @@ module "stream_processing" {
   # (PutObject/GetObject 403 on moto 5.2). AWS environments keep it.
   archive_deny_insecure_transport = false
   deny_insecure_transport         = false
+  # moto 5.2 drops a function's KMSKeyArn: a permanent diff (see the module README).
+  encrypt_environment_variables = false
 
   tags = local.tags
 }
@@ -65,10 +67,12 @@ module "web_app" {
   cognito_endpoint_override      = var.emulator_url
   # Plain-HTTP emulator: the TLS-only deny would refuse every request (see
   # stream_processing below); throwaway environment otherwise.
-  deny_insecure_transport     = false
-  deletion_protection         = false
-  force_destroy_buckets       = true
-  kms_deletion_window_in_days = 7
+  deny_insecure_transport = false
+  # moto 5.2 drops a function's KMSKeyArn: a permanent diff.
+  encrypt_environment_variables = false
+  deletion_protection           = false
+  force_destroy_buckets         = true
+  kms_deletion_window_in_days   = 7
 
   tags = local.tags
 }
@@ -92,10 +96,11 @@ module "mobile_backend" {
   # run locally; it is not a credential anywhere.
   fcm_server_key = "local-emulator-fcm-key"
 
-  deny_insecure_transport     = false
-  deletion_protection         = false
-  force_destroy_buckets       = true
-  kms_deletion_window_in_days = 7
+  deny_insecure_transport       = false
+  encrypt_environment_variables = false
+  deletion_protection           = false
+  force_destroy_buckets         = true
+  kms_deletion_window_in_days   = 7
 
   tags = local.tags
 

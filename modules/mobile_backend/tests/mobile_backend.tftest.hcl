@@ -697,11 +697,12 @@ run "local_emulator_settings" {
   command = plan
 
   variables {
-    create_dax                 = false
-    attach_identity_pool_roles = false
-    deny_insecure_transport    = false
-    deletion_protection        = false
-    api_url_override           = "http://127.0.0.1:8787/{api_id}/{stage}"
+    encrypt_environment_variables = false
+    create_dax                    = false
+    attach_identity_pool_roles    = false
+    deny_insecure_transport       = false
+    deletion_protection           = false
+    api_url_override              = "http://127.0.0.1:8787/{api_id}/{stage}"
   }
 
   assert {
@@ -739,6 +740,11 @@ run "local_emulator_settings" {
   assert {
     condition     = length(aws_sqs_queue_policy.tls_only) == 0 && length(aws_sns_topic_policy.broadcast_tls_only) == 0 && module.alarms.topic_policy_json == null
     error_message = "The emulator is served over http: no TLS-only queue or topic policy there."
+  }
+
+  assert {
+    condition     = module.mobile_api.kms_key_arn == null && module.push_notifier.kms_key_arn == null
+    error_message = "encrypt_environment_variables = false must leave the AWS managed key (moto drops KMSKeyArn)."
   }
 }
 

@@ -465,15 +465,21 @@ run "tls_only_queue_and_topic_and_encrypted_environment" {
   }
 }
 
-run "no_tls_only_policies_for_the_emulator" {
+run "emulator_switches" {
   command = plan
 
   variables {
-    deny_insecure_transport = false
+    encrypt_environment_variables = false
+    deny_insecure_transport       = false
   }
 
   assert {
     condition     = length(aws_sqs_queue_policy.failure_tls_only) == 0 && module.alarms.topic_policy_json == null
     error_message = "deny_insecure_transport = false must attach no queue or topic policy."
+  }
+
+  assert {
+    condition     = module.processor.kms_key_arn == null
+    error_message = "encrypt_environment_variables = false must leave the AWS managed key (moto drops KMSKeyArn)."
   }
 }

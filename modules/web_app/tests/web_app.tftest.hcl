@@ -628,6 +628,7 @@ run "local_emulator_settings" {
   command = plan
 
   variables {
+    encrypt_environment_variables  = false
     create_cloudfront_distribution = false
     deny_insecure_transport        = false
     site_origin_override           = "http://127.0.0.1:8787/site/"
@@ -670,6 +671,11 @@ run "local_emulator_settings" {
   assert {
     condition     = length(aws_sqs_queue_policy.failure_tls_only) == 0 && module.alarms.topic_policy_json == null
     error_message = "The emulator is served over http: no TLS-only queue or topic policy there."
+  }
+
+  assert {
+    condition     = alltrue([for f in [module.web_api, module.welcome_email, module.thumbnailer] : f.kms_key_arn == null])
+    error_message = "encrypt_environment_variables = false must leave the AWS managed key (moto drops KMSKeyArn)."
   }
 }
 
