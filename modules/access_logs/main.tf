@@ -74,8 +74,42 @@ module "bucket" {
   tags = var.tags
 }
 
+# The trail's files are SSE-KMS with a key of their own; readers need kms:Decrypt
+# on it through IAM (the key's root statement lets IAM policies decide).
+module "trail_key" {
+  source = "../kms_key"
+  count  = local.trail_enabled ? 1 : 0
+
+  name                    = local.trail_name
+  description             = "Encrypts the files of the ${local.trail_name} CloudTrail trail"
+  deletion_window_in_days = var.kms_deletion_window_in_days
+  service_principal_statements = [
+    {
+      # Only this trail, and only for this account's trails' encryption context.
+      Sid       = "CloudTrailEncryptLogs"
+      Effect    = "Allow"
+      Principal = { Service = "cloudtrail.amazonaws.com" }
+      Action    = ["kms:GenerateDataKey*"]
+      Resource  = "*"
+      Condition = {
+        StringEquals = { "aws:SourceArn" = local.trail_arn }
+        StringLike   = { "kms:EncryptionContext:aws:cloudtrail:arn" = "arn:${local.partition}:cloudtrail:*:${local.account_id}:trail/*" }
+      }
+    },
+    {
+      # DescribeKey carries no encryption context, hence its own statement.
+      Sid       = "CloudTrailDescribeKey"
+      Effect    = "Allow"
+      Principal = { Service = "cloudtrail.amazonaws.com" }
+      Action    = ["kms:DescribeKey"]
+      Resource  = "*"
+      Condition = { StringEquals = { "aws:SourceArn" = local.trail_arn } }
+    },
+  ]
+  tags = var.tags
+}
+
 resource "aws_cloudtrail" "data_events" {
-  #checkov:skip=CKV_AWS_35:Trail files are SSE-S3 in the private, TLS-only log bucket; a KMS key would need its own key policy for CloudTrail and for every reader. Organisations with a KMS-encrypted organisation trail set data_event_bucket_arns = [] and select these buckets there.
   #checkov:skip=CKV_AWS_67:This trail records S3 data events of this region's buckets only; account-wide management events in every region belong to the organisation (or account) trail, not to each environment.
   #checkov:skip=CKV_AWS_252:No consumer reads per-file notifications; the files are queried where they are (Athena, CloudTrail Lake).
   #checkov:skip=CKV2_AWS_10:Data events can be many per second; the log bucket is the store, and CloudWatch Logs ingestion would cost more than the buckets they watch.
@@ -87,6 +121,7 @@ resource "aws_cloudtrail" "data_events" {
   include_global_service_events = false
   is_multi_region_trail         = false
   enable_log_file_validation    = true
+  kms_key_id                    = module.trail_key[0].arn
 
   # Only object-level events of the given buckets: no management events (the
   # organisation/account trail has them) and nothing of other buckets.

@@ -40,6 +40,12 @@ variable "data_event_bucket_arns" {
   }
 }
 
+variable "kms_deletion_window_in_days" {
+  description = "Waiting period (7-30 days) before the trail's KMS key is deleted after destroy."
+  type        = number
+  default     = 30
+}
+
 variable "force_destroy" {
   description = "Let `terraform destroy` delete the bucket with its logs. Only for throwaway environments."
   type        = bool

@@ -13,6 +13,12 @@ mock_provider "aws" {
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
   }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+      key_id = "11111111-2222-3333-4444-555555555555"
+    }
+  }
   mock_resource "aws_s3_bucket" {
     defaults = {
       id                          = "refarch-test-logs-123456789012-eu-west-1"
@@ -84,6 +90,17 @@ run "trail_records_object_events_of_the_data_buckets" {
       }
     }
     error_message = "Only this trail may write, and only with bucket-owner-full-control."
+  }
+
+  assert {
+    condition = (
+      aws_cloudtrail.data_events[0].kms_key_id == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" &&
+      [for s in jsondecode(module.trail_key[0].policy).Statement : s.Condition if s.Sid == "CloudTrailEncryptLogs"][0] == {
+        StringEquals = { "aws:SourceArn" = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/refarch-test-data-events" }
+        StringLike   = { "kms:EncryptionContext:aws:cloudtrail:arn" = "arn:aws:cloudtrail:*:123456789012:trail/*" }
+      }
+    )
+    error_message = "Trail files must be SSE-KMS with a key only this trail may encrypt with."
   }
 }
 
