@@ -27,6 +27,36 @@ resource "aws_sns_topic" "this" {
   tags              = var.tags
 }
 
+# Replaces SNS's default topic policy: CloudWatch alarms of this account may publish
+# (the default policy allowed that through AWS:SourceOwner), and nothing is accepted
+# over plain HTTP. Same-account principals are decided by their IAM policies.
+resource "aws_sns_topic_policy" "this" {
+  count = var.deny_insecure_transport ? 1 : 0
+
+  arn = aws_sns_topic.this.arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "CloudWatchAlarmsPublish"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.${data.aws_partition.current.dns_suffix}" }
+        Action    = "sns:Publish"
+        Resource  = aws_sns_topic.this.arn
+        Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
+      },
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = { AWS = "*" }
+        Action    = "sns:*"
+        Resource  = aws_sns_topic.this.arn
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+  })
+}
+
 resource "aws_sns_topic_subscription" "email" {
   count = var.alarm_email == null ? 0 : 1
 

@@ -40,3 +40,8 @@ output "kms_key_policy_statement" {
   description = "Key-policy statement (jsonencode-ready object) that lets CloudWatch publish to the topic encrypted with kms_key_arn; add it to that key's policy. Depends only on the account, so using it in the key policy creates no cycle."
   value       = local.kms_key_policy_statement
 }
+
+output "topic_policy_json" {
+  description = "The topic policy (TLS only, CloudWatch alarms may publish); null when deny_insecure_transport = false."
+  value       = one(aws_sns_topic_policy.this[*].policy)
+}

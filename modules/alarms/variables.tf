@@ -85,3 +85,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "deny_insecure_transport" {
+  description = "Attach a topic policy that refuses requests over plain HTTP (and lets this account's CloudWatch alarms publish). Keep true on AWS; the local environment sets false (the emulator is served over http)."
+  type        = bool
+  default     = true
+}

@@ -42,3 +42,8 @@ output "base_policy_json" {
   description = "The module's own permissions (log group write, X-Ray, VPC ENIs when in a VPC) as rendered into the role's inline policy."
   value       = local.base_policy_json
 }
+
+output "kms_key_arn" {
+  description = "KMS key encrypting the environment variables (null: the AWS managed key)."
+  value       = aws_lambda_function.this.kms_key_arn
+}

@@ -45,6 +45,7 @@ module "mobile_api" {
 
   log_retention_days = var.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
+  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = local.mobile_api_environment
 
@@ -76,9 +77,10 @@ module "mobile_api" {
       },
       {
         # Tables are SSE-KMS (module key), and so is the push queue (the sender
-        # needs GenerateDataKey), only through those two services.
+        # needs GenerateDataKey), only through those two services. No
+        # kms:DescribeKey: no call of the function's needs it.
         sid        = "UseMobileKey"
-        actions    = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+        actions    = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
         resources  = [module.kms_key.arn]
         conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = values(local.kms_via) }]
       },
@@ -291,10 +293,22 @@ resource "aws_cloudwatch_log_group" "api_access" {
   tags              = local.tags
 }
 
+# Execution logs (api_logging_level): declared here so they get a retention and the
+# module key; API Gateway would otherwise create this group itself, unencrypted and
+# kept forever. The name is API Gateway's, not ours to choose.
+resource "aws_cloudwatch_log_group" "api_execution" {
+  #checkov:skip=CKV_AWS_338:Retention is the caller's per-environment decision (log_retention_days, validated), as for the access logs.
+  name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.this.id}/${var.api_stage_name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = module.kms_key.arn
+  tags              = local.tags
+}
+
 resource "aws_api_gateway_stage" "this" {
   #checkov:skip=CKV_AWS_120:The response cache is opt-in (api_cache_enabled): it costs per hour and serves answers up to api_cache_ttl_seconds old; when on, only GET /notes and GET /notes/{note_id} are cached, keyed per caller.
   #checkov:skip=CKV2_AWS_51:Client certificates authenticate API Gateway to HTTP backends; the only backend is a Lambda proxy integration, invoked with the lambda permission below.
-  #checkov:skip=CKV2_AWS_77:WAF is opt-in (api_web_acl_arn, a web ACL costs per month and per request; the stage throttles every method); no Java (Log4j) runs behind this API.
+  #checkov:skip=CKV2_AWS_77:WAF is per environment (api_web_acl_arn, a modules/waf_acl ACL with the known-bad-inputs rules; prod attaches one): checkov cannot follow the ACL through the variable.
+  #checkov:skip=CKV2_AWS_29:WAF is per environment (api_web_acl_arn, null by default, set in prod from modules/waf_acl); this check passed only because of the optional association.
   rest_api_id          = aws_api_gateway_rest_api.this.id
   deployment_id        = aws_api_gateway_deployment.this.id
   stage_name           = var.api_stage_name
@@ -331,6 +345,9 @@ resource "aws_api_gateway_method_settings" "all" {
     throttling_burst_limit = var.api_throttling_burst_limit
     caching_enabled        = false
   }
+
+  # Execution logging starts with these settings: the group must exist first.
+  depends_on = [aws_cloudwatch_log_group.api_execution]
 }
 
 # Per-route settings replace the stage-wide ones for that route, so they repeat

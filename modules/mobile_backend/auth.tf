@@ -155,6 +155,7 @@ module "user_files_bucket" {
   # per user. The role stays "own folder, nothing else"; data is still encrypted.
   kms_key_arn                           = null
   attach_deny_insecure_transport_policy = var.deny_insecure_transport
+  access_log_bucket                     = var.access_log_bucket
 
   lifecycle_rules = [
     {

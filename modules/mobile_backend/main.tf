@@ -76,10 +76,12 @@ locals {
 module "alarms" {
   source = "../alarms"
 
-  name           = local.name
-  kms_key_arn    = module.kms_key.arn
-  alarm_email    = var.alarm_email
-  period_seconds = var.alarm_period_seconds
+  name        = local.name
+  kms_key_arn = module.kms_key.arn
+  alarm_email = var.alarm_email
+
+  deny_insecure_transport = var.deny_insecure_transport
+  period_seconds          = var.alarm_period_seconds
 
   alarms = merge(
     {

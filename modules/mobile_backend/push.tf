@@ -36,6 +36,37 @@ resource "aws_sns_topic" "broadcast" {
   tags              = local.tags
 }
 
+# Only TLS on the topic and the queues: a request over plain HTTP is refused, whoever
+# makes it. Same-account senders and consumers are allowed by their IAM policies.
+locals {
+  tls_only_statement = {
+    Sid       = "DenyInsecureTransport"
+    Effect    = "Deny"
+    Principal = { AWS = "*" }
+    Condition = { Bool = { "aws:SecureTransport" = "false" } }
+  }
+}
+
+resource "aws_sns_topic_policy" "broadcast_tls_only" {
+  count = var.deny_insecure_transport ? 1 : 0
+
+  arn = aws_sns_topic.broadcast.arn
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [merge(local.tls_only_statement, { Action = "sns:*", Resource = aws_sns_topic.broadcast.arn })]
+  })
+}
+
+resource "aws_sqs_queue_policy" "tls_only" {
+  for_each = var.deny_insecure_transport ? { push = aws_sqs_queue.push, push-dlq = aws_sqs_queue.push_dlq } : {}
+
+  queue_url = each.value.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [merge(local.tls_only_statement, { Action = "sqs:*", Resource = each.value.arn })]
+  })
+}
+
 # ---------------------------------------------------------------------------
 # Push queue -> push_notifier. A message failing push_max_receive_count times
 # moves to the dead-letter queue (alarmed).
@@ -96,6 +127,7 @@ module "push_notifier" {
 
   log_retention_days = var.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
+  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     DEVICES_TABLE                = aws_dynamodb_table.this["devices"].name
@@ -119,8 +151,9 @@ module "push_notifier" {
         resources = [aws_sqs_queue.push.arn]
       },
       {
+        # Queued pushes are SSE-KMS. No kms:DescribeKey: no call needs it.
         sid        = "UseMobileKey"
-        actions    = ["kms:Decrypt", "kms:DescribeKey"]
+        actions    = ["kms:Decrypt"]
         resources  = [module.kms_key.arn]
         conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = values(local.kms_via) }]
       },

@@ -383,8 +383,14 @@ variable "force_destroy_buckets" {
   default     = false
 }
 
+variable "access_log_bucket" {
+  description = "Name of a bucket receiving the S3 server access logs of the user-files bucket (e.g. modules/access_logs); null logs none."
+  type        = string
+  default     = null
+}
+
 variable "deny_insecure_transport" {
-  description = "Attach the TLS-only deny to the user-files bucket policy. Keep true on AWS. Emulator switch: the local environment sets false because moto serves plain http, where the deny refuses every object request (moto 5.2 answers PutObject/GetObject with 403)."
+  description = "Attach the TLS-only deny to the user-files bucket policy, the push queues, the broadcast topic and the alarm topic. Keep true on AWS. Emulator switch: the local environment sets false because moto serves plain http, where the deny refuses every object request (moto 5.2 answers PutObject/GetObject with 403)."
   type        = bool
   default     = true
 }
@@ -639,4 +645,10 @@ variable "dlq_alarm_threshold" {
     condition     = var.dlq_alarm_threshold >= 0
     error_message = "dlq_alarm_threshold must be >= 0."
   }
+}
+
+variable "encrypt_environment_variables" {
+  description = "Encrypt the functions' environment variables with the module key (instead of the AWS managed key). Keep true on AWS. Emulator switch: moto 5.2 drops a function's KMSKeyArn, which would show as a change on every plan, so the local environment sets false."
+  type        = bool
+  default     = true
 }

@@ -51,8 +51,6 @@ data "aws_partition" "current" {}
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_144:Cross-region replication is a per-deployment disaster-recovery decision (second region, replica key, cost); callers that need it add aws_s3_bucket_replication_configuration to this bucket.
   #checkov:skip=CKV2_AWS_62:Event notifications are wired by the architectures that need them (e.g. web-app thumbnails), not by the generic bucket.
-  #checkov:skip=CKV_AWS_18:Access logging is optional (access_log_bucket): a log bucket cannot log to itself, and small environments rely on CloudTrail data events instead.
-  #checkov:skip=CKV_AWS_145:SSE-KMS is used whenever kms_key_arn is given; SSE-S3 is the deliberate fallback for buckets read by principals without KMS access (e.g. CloudFront OAC).
   bucket        = var.bucket_name
   force_destroy = var.force_destroy
   tags          = var.tags
@@ -68,14 +66,20 @@ resource "aws_s3_bucket_public_access_block" "this" {
 }
 
 # BucketOwnerEnforced disables ACLs altogether: access is decided by policies only.
+# BucketOwnerPreferred is the one exception (object_ownership), for a log bucket that
+# CloudFront standard logging writes to: CloudFront grants itself with an ACL.
 resource "aws_s3_bucket_ownership_controls" "this" {
+  #checkov:skip=CKV2_AWS_65:ACLs are disabled (BucketOwnerEnforced) unless object_ownership says otherwise, which only modules/access_logs does, for CloudFront standard logging; tests assert the default and refuse ObjectWriter.
   bucket = aws_s3_bucket.this.id
 
   rule {
-    object_ownership = "BucketOwnerEnforced"
+    object_ownership = var.object_ownership
   }
 }
 
+# SSE-KMS whenever kms_key_arn is given; SSE-S3 is the deliberate fallback for buckets
+# read by principals without KMS access (CloudFront OAC) and for log buckets (S3
+# server access logging can only write to SSE-S3 buckets).
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   bucket = aws_s3_bucket.this.id
 

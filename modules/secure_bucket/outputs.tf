@@ -34,6 +34,11 @@ output "public_access_block" {
 }
 
 output "object_ownership" {
-  description = "Object ownership of the bucket (always BucketOwnerEnforced: ACLs disabled), for the callers' tests."
+  description = "Object ownership of the bucket (BucketOwnerEnforced, ACLs disabled, unless object_ownership says otherwise), for the callers' tests."
   value       = one(aws_s3_bucket_ownership_controls.this.rule).object_ownership
+}
+
+output "access_log_bucket" {
+  description = "Bucket receiving this bucket's server access logs; null when none."
+  value       = one(aws_s3_bucket_logging.this[*].target_bucket)
 }

@@ -142,6 +142,17 @@ variable "lifecycle_rules" {
   }
 }
 
+variable "object_ownership" {
+  description = "BucketOwnerEnforced (default: ACLs disabled) or BucketOwnerPreferred, only for a log bucket receiving CloudFront standard logs (CloudFront grants its log delivery an ACL). Public ACLs stay blocked either way."
+  type        = string
+  default     = "BucketOwnerEnforced"
+
+  validation {
+    condition     = contains(["BucketOwnerEnforced", "BucketOwnerPreferred"], var.object_ownership)
+    error_message = "object_ownership must be BucketOwnerEnforced or BucketOwnerPreferred (ObjectWriter is never needed here)."
+  }
+}
+
 variable "access_log_bucket" {
   description = "Name of an existing bucket that receives S3 server access logs of this bucket (it must allow logging.s3.amazonaws.com to write); null disables access logging."
   type        = string

@@ -99,6 +99,25 @@ resource "aws_sqs_queue" "failure" {
   tags                              = local.tags
 }
 
+# Only TLS: a request over plain HTTP is refused, whoever makes it. Same-account
+# senders and readers are allowed by their IAM policies.
+resource "aws_sqs_queue_policy" "failure_tls_only" {
+  count = var.deny_insecure_transport ? 1 : 0
+
+  queue_url = aws_sqs_queue.failure.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = { AWS = "*" }
+      Action    = "sqs:*"
+      Resource  = aws_sqs_queue.failure.arn
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+}
+
 # ---------------------------------------------------------------------------
 # Archive bucket
 # ---------------------------------------------------------------------------
@@ -171,6 +190,7 @@ module "processor" {
 
   log_retention_days = var.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
+  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     ARCHIVE_BUCKET               = module.archive_bucket.name
@@ -277,6 +297,7 @@ module "failure_recorder" {
 
   log_retention_days = var.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
+  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     ARCHIVE_BUCKET               = module.archive_bucket.name
@@ -330,10 +351,12 @@ resource "aws_lambda_event_source_mapping" "failure_recorder" {
 module "alarms" {
   source = "../alarms"
 
-  name           = local.name
-  kms_key_arn    = module.kms_key.arn
-  alarm_email    = var.alarm_email
-  period_seconds = var.alarm_period_seconds
+  name        = local.name
+  kms_key_arn = module.kms_key.arn
+  alarm_email = var.alarm_email
+
+  deny_insecure_transport = var.deny_insecure_transport
+  period_seconds          = var.alarm_period_seconds
 
   alarms = {
     iterator-age = {

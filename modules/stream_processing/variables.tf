@@ -342,6 +342,12 @@ variable "archive_force_destroy" {
   default     = false
 }
 
+variable "deny_insecure_transport" {
+  description = "Attach the TLS-only deny to the failure queue and the alarm topic. Keep true on AWS; the local environment sets false (the emulator is served over http)."
+  type        = bool
+  default     = true
+}
+
 variable "archive_deny_insecure_transport" {
   description = "Attach the TLS-only deny to the archive bucket policy. Keep true on AWS. Emulator switch: the local environment sets false because moto serves plain http, where the deny refuses the processor's writes (moto 5.2 answers PutObject/GetObject with 403)."
   type        = bool
@@ -501,4 +507,10 @@ variable "failure_queue_alarm_threshold" {
     condition     = var.failure_queue_alarm_threshold >= 0
     error_message = "failure_queue_alarm_threshold must be >= 0."
   }
+}
+
+variable "encrypt_environment_variables" {
+  description = "Encrypt the functions' environment variables with the module key (instead of the AWS managed key). Keep true on AWS. Emulator switch: moto 5.2 drops a function's KMSKeyArn, which would show as a change on every plan, so the local environment sets false."
+  type        = bool
+  default     = true
 }

@@ -78,6 +78,25 @@ resource "aws_sqs_queue" "failure" {
   tags                              = local.tags
 }
 
+# Only TLS: a request over plain HTTP is refused, whoever makes it. Same-account
+# senders (the functions' roles) are allowed by their IAM policies.
+resource "aws_sqs_queue_policy" "failure_tls_only" {
+  for_each = var.deny_insecure_transport ? aws_sqs_queue.failure : {}
+
+  queue_url = each.value.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = { AWS = "*" }
+      Action    = "sqs:*"
+      Resource  = each.value.arn
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+}
+
 # ---------------------------------------------------------------------------
 # Alarms
 # ---------------------------------------------------------------------------
@@ -92,10 +111,12 @@ locals {
 module "alarms" {
   source = "../alarms"
 
-  name           = local.name
-  kms_key_arn    = module.kms_key.arn
-  alarm_email    = var.alarm_email
-  period_seconds = var.alarm_period_seconds
+  name        = local.name
+  kms_key_arn = module.kms_key.arn
+  alarm_email = var.alarm_email
+
+  deny_insecure_transport = var.deny_insecure_transport
+  period_seconds          = var.alarm_period_seconds
 
   alarms = merge(
     {

@@ -16,6 +16,8 @@ module "uploads_bucket" {
   force_destroy = var.force_destroy_buckets
   kms_key_arn   = module.kms_key.arn
 
+  access_log_bucket = var.access_log_bucket
+
   attach_deny_insecure_transport_policy = var.deny_insecure_transport
 
   lifecycle_rules = [
@@ -54,6 +56,8 @@ module "thumbnails_bucket" {
   force_destroy = var.force_destroy_buckets
   kms_key_arn   = module.kms_key.arn
 
+  access_log_bucket = var.access_log_bucket
+
   attach_deny_insecure_transport_policy = var.deny_insecure_transport
 
   lifecycle_rules = [
@@ -79,6 +83,7 @@ module "thumbnailer" {
 
   log_retention_days = var.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
+  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     THUMBNAIL_BUCKET             = module.thumbnails_bucket.name

@@ -97,8 +97,14 @@ variable "cloudfront_web_acl_id" {
   default     = null
 }
 
+variable "access_log_bucket" {
+  description = "Name of a bucket receiving the S3 server access logs of the site, uploads and thumbnails buckets (e.g. modules/access_logs); null logs none."
+  type        = string
+  default     = null
+}
+
 variable "cloudfront_log_bucket" {
-  description = "Domain name of a bucket for CloudFront standard logs (e.g. `logs-bucket.s3.amazonaws.com`; it must allow ACLs, which this project's buckets do not); null disables them."
+  description = "Domain name of a bucket for CloudFront standard logs (e.g. modules/access_logs' bucket_domain_name: CloudFront grants itself with an ACL, which that bucket allows); null disables them."
   type        = string
   default     = null
 }
@@ -173,7 +179,7 @@ variable "force_destroy_buckets" {
 }
 
 variable "deny_insecure_transport" {
-  description = "Attach the TLS-only deny to the three bucket policies. Keep true on AWS. Emulator switch: the local environment sets false because moto serves plain http, where the deny refuses every object request (moto 5.2 answers PutObject/GetObject with 403)."
+  description = "Attach the TLS-only deny to the three bucket policies, the failure queues and the alarm topic. Keep true on AWS. Emulator switch: the local environment sets false because moto serves plain http, where the deny refuses every object request (moto 5.2 answers PutObject/GetObject with 403)."
   type        = bool
   default     = true
 }
@@ -663,4 +669,10 @@ variable "failure_queue_alarm_threshold" {
     condition     = var.failure_queue_alarm_threshold >= 0
     error_message = "failure_queue_alarm_threshold must be >= 0."
   }
+}
+
+variable "encrypt_environment_variables" {
+  description = "Encrypt the functions' environment variables with the module key (instead of the AWS managed key). Keep true on AWS. Emulator switch: moto 5.2 drops a function's KMSKeyArn, which would show as a change on every plan, so the local environment sets false."
+  type        = bool
+  default     = true
 }

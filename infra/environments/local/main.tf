@@ -43,6 +43,9 @@ module "stream_processing" {
   # moto is served over plain http: the TLS-only deny refuses every archive write
   # (PutObject/GetObject 403 on moto 5.2). AWS environments keep it.
   archive_deny_insecure_transport = false
+  deny_insecure_transport         = false
+  # moto 5.2 drops a function's KMSKeyArn: a permanent diff (see the module README).
+  encrypt_environment_variables = false
 
   tags = local.tags
 }
@@ -68,10 +71,12 @@ module "web_app" {
   # Cognito's default sender here (every cloud environment must name an SES identity).
   # Plain-HTTP emulator: the TLS-only deny would refuse every request (see
   # stream_processing below); throwaway environment otherwise.
-  deny_insecure_transport     = false
-  deletion_protection         = false
-  force_destroy_buckets       = true
-  kms_deletion_window_in_days = 7
+  deny_insecure_transport = false
+  # moto 5.2 drops a function's KMSKeyArn: a permanent diff.
+  encrypt_environment_variables = false
+  deletion_protection           = false
+  force_destroy_buckets         = true
+  kms_deletion_window_in_days   = 7
 
   tags = local.tags
 }
@@ -95,10 +100,11 @@ module "mobile_backend" {
   # run locally; it is not a credential anywhere.
   fcm_server_key = "local-emulator-fcm-key"
 
-  deny_insecure_transport     = false
-  deletion_protection         = false
-  force_destroy_buckets       = true
-  kms_deletion_window_in_days = 7
+  deny_insecure_transport       = false
+  encrypt_environment_variables = false
+  deletion_protection           = false
+  force_destroy_buckets         = true
+  kms_deletion_window_in_days   = 7
 
   tags = local.tags
 

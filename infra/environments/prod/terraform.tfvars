@@ -43,3 +43,11 @@ configure_api_gateway_account = true
 # - cognito_email_sender: the user pools' sender, an SES identity verified before the
 #   apply, e.g. { from_address = "Example <no-reply@your-domain.com>",
 #   ses_identity_arn = "arn:aws:ses:eu-west-1:111122223333:identity/your-domain.com" }
+
+# Production controls (infra/shared/cloud_environment/controls.tf): WAF on both APIs
+# and the site, access logs of every bucket and of CloudFront, and a trail of the data
+# buckets' object events. Set data_events_trail_enabled = false if an organisation
+# trail already records S3 data events of these buckets.
+waf_enabled               = true
+access_logging_enabled    = true
+data_events_trail_enabled = true

@@ -37,6 +37,8 @@ module "stream_processing" {
   iterator_age_alarm_threshold_ms = var.iterator_age_alarm_threshold_ms
   alarm_email                     = var.alarm_email
 
+  archive_access_log_bucket = local.access_log_bucket # controls.tf
+
   tags = local.tags
 }
 
@@ -60,6 +62,12 @@ module "web_app" {
   aliases             = var.site_aliases
   route53_zone_id     = var.site_route53_zone_id
 
+  # controls.tf
+  api_web_acl_arn       = local.api_web_acl_arn
+  cloudfront_web_acl_id = local.cloudfront_web_acl_id
+  access_log_bucket     = local.access_log_bucket
+  cloudfront_log_bucket = local.cloudfront_log_bucket
+
   tags = local.tags
 }
 
@@ -80,6 +88,9 @@ module "mobile_backend" {
   apns_private_key = var.apns_private_key
 
   cognito_email_configuration = var.cognito_email_sender
+  # controls.tf
+  api_web_acl_arn   = local.api_web_acl_arn
+  access_log_bucket = local.access_log_bucket
 
   tags = local.tags
 

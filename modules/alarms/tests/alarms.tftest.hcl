@@ -152,3 +152,42 @@ run "rejects_non_kms_key" {
   }
   expect_failures = [var.kms_key_arn]
 }
+
+run "topic_refuses_plain_http_and_lets_alarms_publish" {
+  command = plan
+
+  assert {
+    condition = jsondecode(aws_sns_topic_policy.this[0].policy).Statement == [
+      {
+        Sid       = "CloudWatchAlarmsPublish"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = "sns:Publish"
+        Resource  = "arn:aws:sns:eu-west-1:123456789012:refarch-test-web-alarms"
+        Condition = { StringEquals = { "aws:SourceAccount" = "123456789012" } }
+      },
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = { AWS = "*" }
+        Action    = "sns:*"
+        Resource  = "arn:aws:sns:eu-west-1:123456789012:refarch-test-web-alarms"
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+    error_message = "The topic policy must let this account's alarms publish and deny plain HTTP."
+  }
+}
+
+run "no_topic_policy_for_the_emulator" {
+  command = plan
+
+  variables {
+    deny_insecure_transport = false
+  }
+
+  assert {
+    condition     = length(aws_sns_topic_policy.this) == 0
+    error_message = "deny_insecure_transport = false must leave SNS's default topic policy."
+  }
+}

@@ -158,6 +158,44 @@ run "vpc_adds_eni_permissions" {
     condition     = contains([for s in jsondecode(output.base_policy_json).Statement : s.Sid], "ManageVpcNetworkInterfaces")
     error_message = "ENI permissions must be added in a VPC."
   }
+
+  # Only Describe* keeps "*" (no resource-level permissions); creating an interface
+  # is pinned to the function's subnets and security groups, changing one to its subnets.
+  assert {
+    condition = [for s in jsondecode(output.base_policy_json).Statement : s.Resource if s.Sid == "CreateVpcNetworkInterfaces"][0] == [
+      "arn:aws:ec2:eu-west-1:123456789012:network-interface/*",
+      "arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-0123456789abcdef0",
+      "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0123456789abcdef0",
+    ]
+    error_message = "CreateNetworkInterface must be limited to the function's subnets and security groups."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.base_policy_json).Statement : s.Condition if s.Sid == "ManageVpcNetworkInterfaces"][0] == {
+      ArnEquals = { "ec2:Subnet" = ["arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-0123456789abcdef0"] }
+    }
+    error_message = "Deleting or re-addressing interfaces must be limited to the function's subnets."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(output.base_policy_json).Statement : s.Resource != ["*"] || s.Sid == "WriteXRayTraces" || s.Sid == "DescribeVpcNetworkInterfaces"
+    ])
+    error_message = "No ENI statement may keep Resource \"*\" except the Describe calls."
+  }
+}
+
+run "environment_encrypted_with_the_given_key" {
+  command = plan
+
+  variables {
+    kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    error_message = "The environment variables must be encrypted with kms_key_arn."
+  }
 }
 
 run "no_statements_no_function_policy" {

@@ -72,6 +72,9 @@ mock_provider "aws" {
   mock_resource "aws_security_group" {
     defaults = { id = "sg-0123456789abcdef0" }
   }
+  mock_resource "aws_subnet" {
+    defaults = { id = "subnet-0123456789abcdef0" }
+  }
   mock_resource "aws_dax_cluster" {
     defaults = {
       arn             = "arn:aws:dax:eu-west-1:123456789012:cache/refarch-test-dax"
@@ -528,7 +531,7 @@ run "functions_are_least_privilege" {
     condition = { for s in jsondecode(module.push_notifier.policy_json).Statement : s.Sid => [s.Action, s.Resource] } == {
       FindAndPruneDevices   = [["dynamodb:Query", "dynamodb:DeleteItem"], ["arn:aws:dynamodb:eu-west-1:123456789012:table/refarch-test-mobile-devices"]]
       ConsumePushQueue      = [["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], ["arn:aws:sqs:eu-west-1:123456789012:refarch-test-mobile-push"]]
-      UseMobileKey          = [["kms:Decrypt", "kms:DescribeKey"], ["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"]]
+      UseMobileKey          = [["kms:Decrypt"], ["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"]]
       PushToDeviceEndpoints = [["sns:Publish", "sns:DeleteEndpoint"], ["arn:aws:sns:eu-west-1:123456789012:endpoint/APNS/refarch-test-mobile-apns/*", "arn:aws:sns:eu-west-1:123456789012:endpoint/GCM/refarch-test-mobile-fcm/*"]]
     }
     error_message = "push_notifier may read/prune devices, consume its queue and publish to (or delete) device endpoints only."
@@ -588,6 +591,64 @@ run "push_queue_and_topics" {
   }
 
   assert {
+    condition = {
+      for key, q in aws_sqs_queue_policy.tls_only : key => jsondecode(q.policy).Statement
+      } == {
+      for key in ["push", "push-dlq"] : key => [{
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = { AWS = "*" }
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+        Action    = "sqs:*"
+        Resource  = "arn:aws:sqs:eu-west-1:123456789012:refarch-test-mobile-${key}"
+      }]
+    }
+    error_message = "Both push queues must refuse plain HTTP."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sns_topic_policy.broadcast_tls_only[0].policy).Statement[0].Effect == "Deny" &&
+      jsondecode(aws_sns_topic_policy.broadcast_tls_only[0].policy).Statement[0].Action == "sns:*" &&
+      jsondecode(aws_sns_topic_policy.broadcast_tls_only[0].policy).Statement[0].Condition == { Bool = { "aws:SecureTransport" = "false" } } &&
+      module.alarms.topic_policy_json != null
+    )
+    error_message = "The broadcast and alarm topics must refuse plain HTTP."
+  }
+
+  assert {
+    condition = (
+      module.mobile_api.kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" &&
+      module.push_notifier.kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    )
+    error_message = "Both functions' environments must be encrypted with the module key."
+  }
+
+  assert {
+    condition = alltrue([
+      for f in [module.mobile_api, module.push_notifier] : contains(
+        [for s in jsondecode(f.base_policy_json).Statement : s.Resource if s.Sid == "CreateVpcNetworkInterfaces"][0],
+        "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0000000000000f001"
+      )
+    ])
+    error_message = "Both functions must run in (and create interfaces only with) the functions' security group."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_log_group.api_execution.name == "API-Gateway-Execution-Logs_a1b2c3d4e5/v1" &&
+      aws_cloudwatch_log_group.api_execution.retention_in_days == 30 &&
+      aws_cloudwatch_log_group.api_execution.kms_key_id == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    )
+    error_message = "The execution log group must be API Gateway's name, with the retention and the module key."
+  }
+
+  assert {
+    condition     = module.user_files_bucket.access_log_bucket == null && length(aws_wafv2_web_acl_association.api) == 0
+    error_message = "Access logging and WAF are per environment: off unless their inputs are set."
+  }
+
+  assert {
     condition = (
       aws_lambda_event_source_mapping.push.event_source_arn == "arn:aws:sqs:eu-west-1:123456789012:refarch-test-mobile-push" &&
       aws_lambda_event_source_mapping.push.function_name == "arn:aws:lambda:eu-west-1:123456789012:function:refarch-test-mobile-push-notifier" &&
@@ -636,11 +697,12 @@ run "local_emulator_settings" {
   command = plan
 
   variables {
-    create_dax                 = false
-    attach_identity_pool_roles = false
-    deny_insecure_transport    = false
-    deletion_protection        = false
-    api_url_override           = "http://127.0.0.1:8787/{api_id}/{stage}"
+    encrypt_environment_variables = false
+    create_dax                    = false
+    attach_identity_pool_roles    = false
+    deny_insecure_transport       = false
+    deletion_protection           = false
+    api_url_override              = "http://127.0.0.1:8787/{api_id}/{stage}"
   }
 
   assert {
@@ -673,6 +735,16 @@ run "local_emulator_settings" {
   assert {
     condition     = module.user_files_bucket.policy_json == null && alltrue([for t in aws_dynamodb_table.this : !t.deletion_protection_enabled]) && module.user_pool.deletion_protection == "INACTIVE"
     error_message = "The local switches must drop the TLS deny and deletion protection."
+  }
+
+  assert {
+    condition     = length(aws_sqs_queue_policy.tls_only) == 0 && length(aws_sns_topic_policy.broadcast_tls_only) == 0 && module.alarms.topic_policy_json == null
+    error_message = "The emulator is served over http: no TLS-only queue or topic policy there."
+  }
+
+  assert {
+    condition     = module.mobile_api.kms_key_arn == null && module.push_notifier.kms_key_arn == null
+    error_message = "encrypt_environment_variables = false must leave the AWS managed key (moto drops KMSKeyArn)."
   }
 }
 
@@ -795,4 +867,21 @@ run "rejects_a_logging_role_that_is_not_a_role_arn" {
   }
 
   expect_failures = [var.api_gateway_cloudwatch_role_arn]
+}
+
+run "access_logs_and_waf_when_set" {
+  command = plan
+
+  variables {
+    access_log_bucket = "refarch-test-logs-123456789012-eu-west-1"
+    api_web_acl_arn   = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/refarch-test-api/11111111-2222-3333-4444-555555555555"
+  }
+
+  assert {
+    condition = (
+      module.user_files_bucket.access_log_bucket == "refarch-test-logs-123456789012-eu-west-1" &&
+      aws_wafv2_web_acl_association.api[0].web_acl_arn == var.api_web_acl_arn
+    )
+    error_message = "The user-files bucket must log to access_log_bucket and the stage must use the web ACL."
+  }
 }

@@ -236,3 +236,13 @@ run "outputs_expose_public_access_block_and_ownership" {
     error_message = "public_access_block and object_ownership must report what the bucket enforces."
   }
 }
+
+run "rejects_object_writer_ownership" {
+  command = plan
+
+  variables {
+    object_ownership = "ObjectWriter"
+  }
+
+  expect_failures = [var.object_ownership]
+}

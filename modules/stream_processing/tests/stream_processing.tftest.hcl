@@ -546,3 +546,43 @@ run "rejects_bad_log_level" {
   }
   expect_failures = [var.log_level]
 }
+
+run "tls_only_queue_and_topic_and_encrypted_environment" {
+  command = plan
+
+  assert {
+    condition = jsondecode(aws_sqs_queue_policy.failure_tls_only[0].policy).Statement == [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = { AWS = "*" }
+      Action    = "sqs:*"
+      Resource  = aws_sqs_queue.failure.arn
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }] && module.alarms.topic_policy_json != null
+    error_message = "The failure queue and the alarm topic must refuse plain HTTP."
+  }
+
+  assert {
+    condition     = module.processor.kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    error_message = "The processor's environment must be encrypted with the module key."
+  }
+}
+
+run "emulator_switches" {
+  command = plan
+
+  variables {
+    encrypt_environment_variables = false
+    deny_insecure_transport       = false
+  }
+
+  assert {
+    condition     = length(aws_sqs_queue_policy.failure_tls_only) == 0 && module.alarms.topic_policy_json == null
+    error_message = "deny_insecure_transport = false must attach no queue or topic policy."
+  }
+
+  assert {
+    condition     = module.processor.kms_key_arn == null
+    error_message = "encrypt_environment_variables = false must leave the AWS managed key (moto drops KMSKeyArn)."
+  }
+}

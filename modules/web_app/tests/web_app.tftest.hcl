@@ -503,8 +503,17 @@ run "functions_are_least_privilege" {
   }
 
   assert {
-    condition     = [for s in jsondecode(module.web_api.policy_json).Statement : s.Action if s.Sid == "Subscribe"][0] == ["dynamodb:GetItem", "dynamodb:PutItem"]
-    error_message = "web_api may only get and put subscribers."
+    condition     = [for s in jsondecode(module.web_api.policy_json).Statement : s.Action if s.Sid == "Subscribe"][0] == ["dynamodb:PutItem"]
+    error_message = "web_api may only put subscribers (the conditional put returns the existing row)."
+  }
+
+  assert {
+    condition = !contains(flatten([
+      for p in [module.web_api.policy_json, module.welcome_email.policy_json, module.thumbnailer.policy_json] : [
+        for s in jsondecode(p).Statement : s.Action
+      ]
+    ]), "kms:DescribeKey")
+    error_message = "No function calls kms:DescribeKey: it must not be granted."
   }
 
   assert {
@@ -539,10 +548,87 @@ run "functions_are_least_privilege" {
   }
 }
 
+run "production_controls" {
+  command = plan
+
+  variables {
+    access_log_bucket     = "refarch-test-logs-123456789012-eu-west-1"
+    cloudfront_log_bucket = "refarch-test-logs-123456789012-eu-west-1.s3.amazonaws.com"
+    cloudfront_web_acl_id = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/refarch-test-cloudfront/11111111-2222-3333-4444-555555555555"
+    api_web_acl_arn       = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/refarch-test-api/11111111-2222-3333-4444-555555555555"
+  }
+
+  assert {
+    condition = [for f in [module.web_api, module.welcome_email, module.thumbnailer] : f.kms_key_arn] == [
+      "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+      "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+      "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+    ]
+    error_message = "Every function's environment must be encrypted with the module key."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_log_group.api_execution.name == "API-Gateway-Execution-Logs_a1b2c3d4e5/v1" &&
+      aws_cloudwatch_log_group.api_execution.retention_in_days == 30 &&
+      aws_cloudwatch_log_group.api_execution.kms_key_id == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    )
+    error_message = "The execution log group must be API Gateway's name, with the retention and the module key."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, q in aws_sqs_queue_policy.failure_tls_only : jsondecode(q.policy).Statement == [{
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = { AWS = "*" }
+        Action    = "sqs:*"
+        Resource  = "arn:aws:sqs:eu-west-1:123456789012:refarch-test-web-${key}-failures"
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      }]
+    ]) && length(aws_sqs_queue_policy.failure_tls_only) == 2 && module.alarms.topic_policy_json != null
+    error_message = "Both failure queues and the alarm topic must refuse plain HTTP."
+  }
+
+  assert {
+    condition = (
+      module.site_bucket.access_log_bucket == "refarch-test-logs-123456789012-eu-west-1" &&
+      module.uploads_bucket.access_log_bucket == "refarch-test-logs-123456789012-eu-west-1" &&
+      module.thumbnails_bucket.access_log_bucket == "refarch-test-logs-123456789012-eu-west-1"
+    )
+    error_message = "All three buckets must log their accesses to access_log_bucket."
+  }
+
+  assert {
+    condition = (
+      aws_cloudfront_distribution.site[0].logging_config[0].bucket == "refarch-test-logs-123456789012-eu-west-1.s3.amazonaws.com" &&
+      aws_cloudfront_distribution.site[0].web_acl_id == var.cloudfront_web_acl_id &&
+      aws_wafv2_web_acl_association.api[0].web_acl_arn == var.api_web_acl_arn &&
+      aws_wafv2_web_acl_association.api[0].resource_arn == "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/v1"
+    )
+    error_message = "The distribution must log and use its web ACL; the API stage must be associated with the regional ACL."
+  }
+}
+
+run "controls_off_by_default" {
+  command = plan
+
+  assert {
+    condition = (
+      length(aws_wafv2_web_acl_association.api) == 0 &&
+      aws_cloudfront_distribution.site[0].web_acl_id == null &&
+      length(aws_cloudfront_distribution.site[0].logging_config) == 0 &&
+      module.site_bucket.access_log_bucket == null
+    )
+    error_message = "WAF and access logging are per environment: off unless their inputs are set."
+  }
+}
+
 run "local_emulator_settings" {
   command = plan
 
   variables {
+    encrypt_environment_variables  = false
     create_cloudfront_distribution = false
     deny_insecure_transport        = false
     site_origin_override           = "http://127.0.0.1:8787/site/"
@@ -580,6 +666,16 @@ run "local_emulator_settings" {
   assert {
     condition     = alltrue([for t in aws_dynamodb_table.this : !t.deletion_protection_enabled]) && module.user_pool.deletion_protection == "INACTIVE"
     error_message = "deletion_protection = false must switch it off on the tables and the pool."
+  }
+
+  assert {
+    condition     = length(aws_sqs_queue_policy.failure_tls_only) == 0 && module.alarms.topic_policy_json == null
+    error_message = "The emulator is served over http: no TLS-only queue or topic policy there."
+  }
+
+  assert {
+    condition     = alltrue([for f in [module.web_api, module.welcome_email, module.thumbnailer] : f.kms_key_arn == null])
+    error_message = "encrypt_environment_variables = false must leave the AWS managed key (moto drops KMSKeyArn)."
   }
 }
 

@@ -38,6 +38,12 @@ mock_provider "aws" {
   }
 }
 
+# CloudFront's web ACL lives in us-east-1 (controls.tf).
+mock_provider "aws" {
+  alias           = "us_east_1"
+  override_during = plan
+}
+
 # A valid environment plans: the failures below come from the settings alone.
 run "valid_settings_plan" {
   command = plan
