@@ -69,7 +69,7 @@ def test_every_table_access_goes_through_the_dax_client(
         api_event(alice, "POST", "/devices", body={"platform": "apns", "token": "ab" * 32}),
     )
 
-    assert (changed.status, shared.status, device.status) == (200, 201, 201)
+    assert (changed.status, shared.status, device.status) == (200, 202, 201)
     assert [n["body"] for n in inbox.body["notes"]] == ["b"]
     assert [operation for operation, _ in dax.calls] == [
         "put_item",  # create
