@@ -625,10 +625,11 @@ run "push_queue_and_topics" {
       aws_cognito_user_pool_client.mobile.generate_secret == false &&
       aws_cognito_user_pool_client.mobile.explicit_auth_flows == toset(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]) &&
       aws_cognito_user_pool_client.mobile.read_attributes == toset(["email", "email_verified"]) &&
+      aws_cognito_user_pool_client.mobile.write_attributes == toset(["email"]) &&
       module.user_pool.deletion_protection == "ACTIVE"
     )
     # Sign-in and password settings are tested in modules/cognito_user_pool.
-    error_message = "User pool with deletion protection; public SRP client reading email only."
+    error_message = "User pool with deletion protection; public SRP client reading email only, writing only the email."
   }
 }
 
