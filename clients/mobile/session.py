@@ -12,6 +12,7 @@ import json
 import os
 import stat
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,6 +267,22 @@ class Session:
     def remember_identity_id(self, identity_id: str) -> None:
         self.store.save({**self._load(), "identity_id": identity_id})
 
+    def installation_id(self) -> str:
+        """This app installation's id, generated once and kept with the session.
+
+        The mobile API keys the device's one push endpoint by it, so a rotated push
+        token updates that endpoint instead of adding a second. It survives refreshes
+        and signing in again; a new one after sign-out is fine too (the API hands a
+        token's endpoint over to whichever installation registers it last).
+        """
+        data = self._load()
+        value = data.get("installation_id")
+        if isinstance(value, str) and value:
+            return value
+        created = str(uuid.uuid4())
+        self.store.save({**data, "installation_id": created})
+        return created
+
     # ---- internals ---------------------------------------------------------------
     def _cognito(self, **kwargs: str) -> Any:
         cognito = Cognito(
@@ -283,6 +300,7 @@ class Session:
     def _save(self, username: str, cognito: Any, identity_id: str | None) -> None:
         self.store.save(
             {
+                "installation_id": self._kept_installation_id(),
                 "user_pool_id": self.config.user_pool_id,
                 "user_pool_client_id": self.config.user_pool_client_id,
                 "username": username,
@@ -292,6 +310,14 @@ class Session:
                 "identity_id": identity_id,
             }
         )
+
+    def _kept_installation_id(self) -> str:
+        try:
+            previous = self.store.load() or {}
+        except SessionFileError:
+            previous = {}
+        value = previous.get("installation_id")
+        return value if isinstance(value, str) and value else str(uuid.uuid4())
 
     def _load(self) -> dict[str, Any]:
         data = self.store.load()

@@ -39,7 +39,6 @@ from mobile_api.models import (
     SharedNoteList,
     ShareReceipt,
     ShareRequest,
-    is_device_id,
     is_resource_id,
 )
 from mobile_api.repository import NotesRepository, SharesRepository
@@ -334,7 +333,10 @@ def _register_device_routes(
     def register_device(registration: DeviceRegistration) -> Device:
         try:
             device = services().devices.register(
-                caller().sub, registration.platform, registration.token
+                caller().sub,
+                registration.platform,
+                registration.token,
+                registration.installation_id,
             )
         except PlatformNotConfiguredError:
             raise ServiceError(
@@ -351,7 +353,7 @@ def _register_device_routes(
     @app.delete("/devices/<device_id>", status_code=HTTPStatus.NO_CONTENT)
     def unregister_device(device_id: str) -> Response[None]:
         owner = caller().sub
-        if not (is_device_id(device_id) and services().devices.unregister(owner, device_id)):
+        if not (is_resource_id(device_id) and services().devices.unregister(owner, device_id)):
             raise NotFoundError("Device not found")
         metrics.add_metric(name="DevicesUnregistered", unit=MetricUnit.Count, value=1)
         return Response(status_code=HTTPStatus.NO_CONTENT, body=None)

@@ -223,7 +223,7 @@ def test_malformed_json_is_400_and_writes_nothing(
 )
 @pytest.mark.parametrize("path", ["/notes", "/devices", "/notes/{note_id}/share"])
 def test_bodies_json_cannot_decode_are_400_on_every_route(
-    call: Call, cloud: Cloud, tables: Snapshot, raw: str, message: str, path: str
+    call: Call, cloud: Cloud, tables: Snapshot, *, raw: str, message: str, path: str
 ) -> None:
     before = tables()
     parameters = {"note_id": "0b6f6c4e-3c9a-4e0b-9d6a-2f7f0f6d1a11"} if "{" in path else None
