@@ -189,15 +189,22 @@ class Session:
         return SignUpResult(str(response["UserSub"]), bool(response["UserConfirmed"]))
 
     def confirm_with_admin(self, email: str) -> None:
-        """EMULATOR / OPERATOR ONLY: confirms the account with AdminConfirmSignUp,
-        skipping the emailed code. Needs AWS credentials allowed to call
-        cognito-idp:AdminConfirmSignUp on the pool (any credentials on the emulator);
-        a phone app never has them."""
+        """EMULATOR / OPERATOR ONLY: confirms the account with AdminConfirmSignUp and
+        marks the email verified, as entering the emailed code would (AdminConfirmSignUp
+        alone leaves it unverified, and the API refuses sharing from an unverified
+        address). Needs AWS credentials allowed to call cognito-idp:AdminConfirmSignUp
+        and AdminUpdateUserAttributes on the pool (any credentials on the emulator); a
+        phone app never has them."""
         admin: CognitoIdentityProviderClient = boto3.client(
             "cognito-idp", region_name=self.config.region
         )
         with cognito_errors():
             admin.admin_confirm_sign_up(UserPoolId=self.config.user_pool_id, Username=email)
+            admin.admin_update_user_attributes(
+                UserPoolId=self.config.user_pool_id,
+                Username=email,
+                UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+            )
 
     # ---- sign-in, refresh, sign-out ---------------------------------------------
     def sign_in(self, email: str, password: str) -> None:

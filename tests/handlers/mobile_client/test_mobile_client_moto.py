@@ -51,6 +51,8 @@ def test_sign_up_confirm_and_srp_sign_in(backend: MobileConfig, tmp_path: Path) 
         UserPoolId=backend.user_pool_id, Username="ana@example.com"
     )
     assert user["UserStatus"] == "CONFIRMED"
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert attributes["email_verified"] == "true"
 
 
 def test_unconfirmed_unknown_and_taken_accounts_are_refused(
