@@ -23,7 +23,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import BaseModel
 
 from mobile_api.devices import DeviceRegistry, PlatformNotConfiguredError, TokenRejectedError
 from mobile_api.models import (
@@ -45,6 +47,9 @@ from mobile_api.repository import NotesRepository, SharesRepository
 from mobile_api.sharing import PushNotQueuedError, SelfShareError, ShareService
 
 MAX_BODY_BYTES = 32 * 1024
+# The OpenAPI security requirement of every route but /health (scheme in mobile_api.openapi).
+COGNITO_SECURITY_SCHEME = "cognitoUserPool"
+AUTHORIZED: list[dict[str, list[str]]] = [{COGNITO_SECURITY_SCHEME: []}]
 # Routes the gateway may serve without the Cognito authorizer.
 PUBLIC_ROUTES = frozenset({("GET", "/health")})
 UNVERIFIED_EMAIL_MESSAGE = (
@@ -213,6 +218,31 @@ def _error(
     )
 
 
+def _responses(
+    success: HTTPStatus, model: type[BaseModel] | None, *errors: HTTPStatus
+) -> dict[int, OpenAPIResponse]:
+    """The documented responses of a route (every error is an ErrorResponse)."""
+    documented: dict[int, OpenAPIResponse] = {int(success): {"description": success.phrase}}
+    if model is not None:
+        documented[int(success)]["content"] = {content_types.APPLICATION_JSON: {"model": model}}
+    for status in (*errors, HTTPStatus.UNAUTHORIZED, HTTPStatus.INTERNAL_SERVER_ERROR):
+        documented[int(status)] = {
+            "description": status.phrase,
+            "content": {content_types.APPLICATION_JSON: {"model": ErrorResponse}},
+        }
+    return documented
+
+
+# Powertools validates path parameters too, so every validated route can answer 422.
+_PATH_ERRORS = (HTTPStatus.NOT_FOUND, HTTPStatus.UNPROCESSABLE_ENTITY)
+_BODY_ERRORS = (
+    HTTPStatus.BAD_REQUEST,
+    HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+    HTTPStatus.UNPROCESSABLE_ENTITY,
+)
+
+
 def create_app(services: Callable[[], Services]) -> APIGatewayRestResolver:
     """The resolver with every route; `services` is only called while a route runs."""
     app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=parse_json_body)
@@ -223,7 +253,17 @@ def create_app(services: Callable[[], Services]) -> APIGatewayRestResolver:
             raise ServiceError(HTTPStatus.UNAUTHORIZED, "Missing or invalid caller identity")
         return found
 
-    @app.get("/health", enable_validation=False)
+    @app.get(
+        "/health",
+        summary="Liveness check (the only route without the Cognito authorizer)",
+        enable_validation=False,
+        responses={
+            HTTPStatus.OK: {
+                "description": "OK",
+                "content": {content_types.APPLICATION_JSON: {"model": Health}},
+            }
+        },
+    )
     def health() -> dict[str, str]:
         return Health(status="ok").model_dump()
 
@@ -237,17 +277,33 @@ def create_app(services: Callable[[], Services]) -> APIGatewayRestResolver:
 def _register_note_routes(
     app: APIGatewayRestResolver, services: Callable[[], Services], caller: Callable[[], Caller]
 ) -> None:
-    @app.get("/notes")
+    @app.get(
+        "/notes",
+        summary="The caller's notes, newest first",
+        security=AUTHORIZED,
+        responses=_responses(HTTPStatus.OK, NoteList, HTTPStatus.UNPROCESSABLE_ENTITY),
+    )
     def list_notes() -> NoteList:
         return NoteList(notes=services().notes.list_notes(caller().sub))
 
-    @app.post("/notes", status_code=HTTPStatus.CREATED)
+    @app.post(
+        "/notes",
+        summary="Create a note",
+        status_code=HTTPStatus.CREATED,
+        security=AUTHORIZED,
+        responses=_responses(HTTPStatus.CREATED, Note, *_BODY_ERRORS),
+    )
     def create_note(new_note: NewNote) -> Note:
         note = services().notes.create_note(caller().sub, new_note.title, new_note.body)
         metrics.add_metric(name="NotesCreated", unit=MetricUnit.Count, value=1)
         return note
 
-    @app.get("/notes/<note_id>")
+    @app.get(
+        "/notes/<note_id>",
+        summary="One of the caller's notes",
+        security=AUTHORIZED,
+        responses=_responses(HTTPStatus.OK, Note, *_PATH_ERRORS),
+    )
     def get_note(note_id: str) -> Note:
         owner = caller().sub
         note = services().notes.get_note(owner, note_id) if is_resource_id(note_id) else None
@@ -255,7 +311,12 @@ def _register_note_routes(
             raise _note_not_found()
         return note
 
-    @app.patch("/notes/<note_id>")
+    @app.patch(
+        "/notes/<note_id>",
+        summary="Change a note's title and/or body",
+        security=AUTHORIZED,
+        responses=_responses(HTTPStatus.OK, Note, *_PATH_ERRORS, *_BODY_ERRORS),
+    )
     def update_note(note_id: str, changes: NoteChanges) -> Note:
         owner = caller().sub
         note = (
@@ -268,7 +329,13 @@ def _register_note_routes(
         metrics.add_metric(name="NotesUpdated", unit=MetricUnit.Count, value=1)
         return note
 
-    @app.delete("/notes/<note_id>", status_code=HTTPStatus.NO_CONTENT)
+    @app.delete(
+        "/notes/<note_id>",
+        summary="Delete a note",
+        status_code=HTTPStatus.NO_CONTENT,
+        security=AUTHORIZED,
+        responses=_responses(HTTPStatus.NO_CONTENT, None, *_PATH_ERRORS),
+    )
     def delete_note(note_id: str) -> Response[None]:
         owner = caller().sub
         if not (is_resource_id(note_id) and services().notes.delete_note(owner, note_id)):
@@ -282,7 +349,20 @@ def _register_sharing_routes(
 ) -> None:
     # 202 whether or not a verified user has that address: the same status and body
     # either way, so sharing cannot be used to find out who has an account.
-    @app.post("/notes/<note_id>/share", status_code=HTTPStatus.ACCEPTED)
+    @app.post(
+        "/notes/<note_id>/share",
+        summary="Share a note with the user who verified that address (if any)",
+        status_code=HTTPStatus.ACCEPTED,
+        security=AUTHORIZED,
+        responses=_responses(
+            HTTPStatus.ACCEPTED,
+            ShareReceipt,
+            *_PATH_ERRORS,
+            *_BODY_ERRORS,
+            HTTPStatus.FORBIDDEN,
+            HTTPStatus.SERVICE_UNAVAILABLE,
+        ),
+    )
     def share_note(note_id: str, request: ShareRequest) -> ShareReceipt:
         who = caller()
         if who.email is None:
@@ -306,7 +386,12 @@ def _register_sharing_routes(
             raise _note_not_found()
         return ShareReceipt(recipient=request.email)
 
-    @app.get("/shared")
+    @app.get(
+        "/shared",
+        summary="Notes others shared with the caller, newest share first",
+        security=AUTHORIZED,
+        responses=_responses(HTTPStatus.OK, SharedNoteList, HTTPStatus.UNPROCESSABLE_ENTITY),
+    )
     def list_shared() -> SharedNoteList:
         found = services()
         shares = found.shares.list_shares(caller().sub)
@@ -329,7 +414,13 @@ def _register_sharing_routes(
 def _register_device_routes(
     app: APIGatewayRestResolver, services: Callable[[], Services], caller: Callable[[], Caller]
 ) -> None:
-    @app.post("/devices", status_code=HTTPStatus.CREATED)
+    @app.post(
+        "/devices",
+        summary="Register (or update) this app installation's push token",
+        status_code=HTTPStatus.CREATED,
+        security=AUTHORIZED,
+        responses=_responses(HTTPStatus.CREATED, Device, *_BODY_ERRORS),
+    )
     def register_device(registration: DeviceRegistration) -> Device:
         try:
             device = services().devices.register(
@@ -350,7 +441,13 @@ def _register_device_routes(
         metrics.add_metric(name="DevicesRegistered", unit=MetricUnit.Count, value=1)
         return device
 
-    @app.delete("/devices/<device_id>", status_code=HTTPStatus.NO_CONTENT)
+    @app.delete(
+        "/devices/<device_id>",
+        summary="Unregister a device (its push endpoint and row)",
+        status_code=HTTPStatus.NO_CONTENT,
+        security=AUTHORIZED,
+        responses=_responses(HTTPStatus.NO_CONTENT, None, *_PATH_ERRORS),
+    )
     def unregister_device(device_id: str) -> Response[None]:
         owner = caller().sub
         if not (is_resource_id(device_id) and services().devices.unregister(owner, device_id)):
