@@ -99,6 +99,7 @@ module "push_notifier" {
 
   environment_variables = {
     DEVICES_TABLE                = aws_dynamodb_table.this["devices"].name
+    DEAD_LETTER_QUEUE_URL        = aws_sqs_queue.push_dlq.url
     POWERTOOLS_SERVICE_NAME      = "push-notifier"
     POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level
@@ -119,8 +120,16 @@ module "push_notifier" {
         resources = [aws_sqs_queue.push.arn]
       },
       {
+        # A message that can never become a push goes to the DLQ at once, with its
+        # reason, instead of being received push_max_receive_count times first.
+        sid       = "DeadLetterInvalidMessages"
+        actions   = ["sqs:SendMessage"]
+        resources = [aws_sqs_queue.push_dlq.arn]
+      },
+      {
+        # GenerateDataKey: sending to the (SSE-KMS) dead-letter queue.
         sid        = "UseMobileKey"
-        actions    = ["kms:Decrypt", "kms:DescribeKey"]
+        actions    = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
         resources  = [module.kms_key.arn]
         conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = values(local.kms_via) }]
       },

@@ -526,12 +526,13 @@ run "functions_are_least_privilege" {
 
   assert {
     condition = { for s in jsondecode(module.push_notifier.policy_json).Statement : s.Sid => [s.Action, s.Resource] } == {
-      FindAndPruneDevices   = [["dynamodb:Query", "dynamodb:DeleteItem"], ["arn:aws:dynamodb:eu-west-1:123456789012:table/refarch-test-mobile-devices"]]
-      ConsumePushQueue      = [["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], ["arn:aws:sqs:eu-west-1:123456789012:refarch-test-mobile-push"]]
-      UseMobileKey          = [["kms:Decrypt", "kms:DescribeKey"], ["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"]]
-      PushToDeviceEndpoints = [["sns:Publish", "sns:DeleteEndpoint"], ["arn:aws:sns:eu-west-1:123456789012:endpoint/APNS/refarch-test-mobile-apns/*", "arn:aws:sns:eu-west-1:123456789012:endpoint/GCM/refarch-test-mobile-fcm/*"]]
+      FindAndPruneDevices       = [["dynamodb:Query", "dynamodb:DeleteItem"], ["arn:aws:dynamodb:eu-west-1:123456789012:table/refarch-test-mobile-devices"]]
+      ConsumePushQueue          = [["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], ["arn:aws:sqs:eu-west-1:123456789012:refarch-test-mobile-push"]]
+      DeadLetterInvalidMessages = [["sqs:SendMessage"], ["arn:aws:sqs:eu-west-1:123456789012:refarch-test-mobile-push-dlq"]]
+      UseMobileKey              = [["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], ["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"]]
+      PushToDeviceEndpoints     = [["sns:Publish", "sns:DeleteEndpoint"], ["arn:aws:sns:eu-west-1:123456789012:endpoint/APNS/refarch-test-mobile-apns/*", "arn:aws:sns:eu-west-1:123456789012:endpoint/GCM/refarch-test-mobile-fcm/*"]]
     }
-    error_message = "push_notifier may read/prune devices, consume its queue and publish to (or delete) device endpoints only."
+    error_message = "push_notifier may read/prune devices, consume its queue, dead-letter invalid messages and publish to (or delete) device endpoints only."
   }
 
   assert {

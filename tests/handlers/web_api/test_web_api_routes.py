@@ -420,6 +420,7 @@ def test_subscribe_twice_writes_once(call: Call, dynamodb: Any) -> None:
             "owner_sub": {"S": ALICE},
             "email": {"S": EMAILS[ALICE]},
             "subscribed_at": {"S": first.body["subscribed_at"]},
+            "email_verified": {"BOOL": True},
         }
     ]
 
