@@ -31,7 +31,10 @@ def create(call: Call, user: User, title: str = "Plans") -> dict[str, Any]:
     return note
 
 
-def share(call: Call, user: User, note_id: str, email: str) -> Any:
+def share(
+    call: Call, user: User, note_id: str, email: str, claims: dict[str, str] | None = None
+) -> Any:
+    """Share as `user`, or with exactly these authorizer claims when given."""
     return call(
         api_event(
             user,
@@ -39,6 +42,7 @@ def share(call: Call, user: User, note_id: str, email: str) -> Any:
             "/notes/{note_id}/share",
             path_parameters={"note_id": note_id},
             body={"email": email},
+            claims=claims,
         )
     )
 
@@ -232,15 +236,8 @@ def test_a_caller_whose_email_is_unverified_cannot_share(
     before = tables()
     impersonating = User(sub=mallory.sub, email=cloud.alice.email)
 
-    response = call(
-        api_event(
-            None,
-            "POST",
-            "/notes/{note_id}/share",
-            path_parameters={"note_id": note["note_id"]},
-            body={"email": cloud.bob.email},
-            claims=unverified_claims(impersonating),
-        )
+    response = share(
+        call, mallory, note["note_id"], cloud.bob.email, claims=unverified_claims(impersonating)
     )
 
     assert (response.status, response.body) == (403, {"message": UNVERIFIED_EMAIL_MESSAGE})
@@ -272,16 +269,7 @@ def test_share_without_an_email_claim_is_400(call: Call, cloud: Cloud, tables: S
     before = tables()
     claims = {"sub": cloud.alice.sub, "token_use": "id"}
 
-    response = call(
-        api_event(
-            None,
-            "POST",
-            "/notes/{note_id}/share",
-            path_parameters={"note_id": note["note_id"]},
-            body={"email": cloud.bob.email},
-            claims=claims,
-        )
-    )
+    response = share(call, cloud.alice, note["note_id"], cloud.bob.email, claims=claims)
 
     assert response.status == 400
     assert tables() == before
