@@ -74,14 +74,16 @@ BUILD_ARTIFACTS  = $(PY) -m tools.build_artifacts --functions-dir $(FUNCTIONS_DI
                    $(if $(strip $(ONLY)),--only $(ONLY))
 
 .PHONY: build build-lambda build-host
-build: $(VENV_STAMP) ## Build Lambda zips (dist/) and host zips (dist/host/), and the API's OpenAPI file
+build: $(VENV_STAMP) ## Build Lambda zips (dist/) and host zips (dist/host/), and the APIs' OpenAPI files
 	@$(BUILD_ARTIFACTS) --target all
-	@$(MAKE) --no-print-directory --silent $(DIST_DIR)/openapi/web_api.json
+	@$(MAKE) --no-print-directory --silent $(DIST_DIR)/openapi/web_api.json $(DIST_DIR)/openapi/mobile_api.json
 
-# The web API's OpenAPI document, generated from its routes (no AWS access needed).
+# Each API's OpenAPI document, generated from its routes (no AWS access needed).
 $(DIST_DIR)/openapi/web_api.json: $(wildcard $(FUNCTIONS_DIR)/web_api/*.py) $(VENV_STAMP)
+$(DIST_DIR)/openapi/mobile_api.json: $(wildcard $(FUNCTIONS_DIR)/mobile_api/*.py) $(VENV_STAMP)
+$(DIST_DIR)/openapi/%.json:
 	@mkdir -p $(@D)
-	PYTHONPATH=$(FUNCTIONS_DIR) $(PY) -m web_api.openapi > $@.partial
+	PYTHONPATH=$(FUNCTIONS_DIR) $(PY) -m $*.openapi > $@.partial
 	@mv $@.partial $@
 
 build-lambda: $(VENV_STAMP) ## Build only the Lambda zips (LAMBDA_ARCH=arm64|x86_64)

@@ -42,6 +42,7 @@ FUNCTION_ENVIRONMENT: dict[str, dict[str, str]] = {
         "SENDER_EMAIL": "bench@example.com",
         "IDEMPOTENCY_TABLE": "bench-idempotency",
         "SITE_URL": "https://example.com",
+        "FAILURE_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/bench-failures",
     },
     "mobile_api": {
         "NOTES_TABLE": "bench-notes",
@@ -51,7 +52,10 @@ FUNCTION_ENVIRONMENT: dict[str, dict[str, str]] = {
         "PUSH_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/bench-push",
         "PLATFORM_APPLICATIONS": "{}",
     },
-    "push_notifier": {"DEVICES_TABLE": "bench-devices"},
+    "push_notifier": {
+        "DEVICES_TABLE": "bench-devices",
+        "DEAD_LETTER_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/bench-push-dlq",
+    },
     "web_api": {
         "ITEMS_TABLE": "bench-items",
         "SUBSCRIBERS_TABLE": "bench-subscribers",

@@ -167,7 +167,10 @@ class AsyncInvoker:
                 self._attempt(function_arn, item)
             except Exception as error:  # e.g. destination unreachable: report, keep serving
                 self.stats[function_arn].last_error = f"{type(error).__name__}: {error}"
-                log.exception("async event %s for %s", item.request_id, function_arn)
+                log.exception("async event %s for %s; requeued", item.request_id, function_arn)
+                # Kept, not dropped: Lambda's queue holds an event until it succeeds or
+                # reaches its destination, whatever fails in between.
+                self._requeue(function_arn, item, self._retry_delays[-1])
 
     def _attempt(self, function_arn: str, item: _Queued) -> None:
         stats = self.stats[function_arn]

@@ -154,7 +154,10 @@ def _decode(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
         claims = json.loads(_b64url(parts[1]))
         signature = _b64url(parts[2])
         signing_input = f"{parts[0]}.{parts[1]}".encode("ascii")
-    except (ValueError, binascii.Error):
+    # Whatever a client puts in the header is an unauthorized request, never a 500:
+    # ValueError covers bad base64/UTF-8/JSON and integers over 4300 digits,
+    # RecursionError deeply nested JSON.
+    except (ValueError, binascii.Error, RecursionError):
         raise InvalidTokenError("not a JWT") from None
     if not isinstance(header, dict) or not isinstance(claims, dict):
         raise InvalidTokenError("not a JWT")

@@ -63,8 +63,11 @@ class ApiClient:
         return self._call("GET", "/shared")
 
     # ---- devices ---------------------------------------------------------------
-    def register_device(self, platform: Platform, token: str) -> JsonObject:
-        return self._call("POST", "/devices", {"platform": platform, "token": token})
+    def register_device(self, platform: Platform, token: str, installation_id: str) -> JsonObject:
+        """Register (or update) this installation's push token: one device per installation,
+        whatever tokens the push service hands out over time (Session.installation_id)."""
+        body = {"platform": platform, "token": token, "installation_id": installation_id}
+        return self._call("POST", "/devices", body)
 
     def delete_device(self, device_id: str) -> None:
         self._call("DELETE", f"/devices/{_segment(device_id)}")

@@ -206,7 +206,7 @@ def _run(
         return _account(args, session, stdin, prompt)
     if args.command == "files":
         return _files(args, UserFiles(IdentityCredentials(config, session)), out)
-    return _api(args, ApiClient(config.api_url, session.id_token))
+    return _api(args, ApiClient(config.api_url, session.id_token), session)
 
 
 def _account(
@@ -226,14 +226,14 @@ def _account(
     return {"email": args.email, "user_sub": result.user_sub, "confirmed": confirmed}
 
 
-def _api(args: argparse.Namespace, api: ApiClient) -> Any:
+def _api(args: argparse.Namespace, api: ApiClient, session: Session) -> Any:
     if args.command == "notes":
         return _notes(args, api)
     if args.command == "share":
         return api.share_note(args.note_id, args.email)
     if args.command == "shared":
         return api.shared_with_me()
-    return api.register_device(args.platform, args.token)
+    return api.register_device(args.platform, args.token, session.installation_id())
 
 
 def _notes(args: argparse.Namespace, api: ApiClient) -> Any:

@@ -12,6 +12,7 @@ import json
 import os
 import stat
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,15 +189,22 @@ class Session:
         return SignUpResult(str(response["UserSub"]), bool(response["UserConfirmed"]))
 
     def confirm_with_admin(self, email: str) -> None:
-        """EMULATOR / OPERATOR ONLY: confirms the account with AdminConfirmSignUp,
-        skipping the emailed code. Needs AWS credentials allowed to call
-        cognito-idp:AdminConfirmSignUp on the pool (any credentials on the emulator);
-        a phone app never has them."""
+        """EMULATOR / OPERATOR ONLY: confirms the account with AdminConfirmSignUp and
+        marks the email verified, as entering the emailed code would (AdminConfirmSignUp
+        alone leaves it unverified, and the API refuses sharing from an unverified
+        address). Needs AWS credentials allowed to call cognito-idp:AdminConfirmSignUp
+        and AdminUpdateUserAttributes on the pool (any credentials on the emulator); a
+        phone app never has them."""
         admin: CognitoIdentityProviderClient = boto3.client(
             "cognito-idp", region_name=self.config.region
         )
         with cognito_errors():
             admin.admin_confirm_sign_up(UserPoolId=self.config.user_pool_id, Username=email)
+            admin.admin_update_user_attributes(
+                UserPoolId=self.config.user_pool_id,
+                Username=email,
+                UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+            )
 
     # ---- sign-in, refresh, sign-out ---------------------------------------------
     def sign_in(self, email: str, password: str) -> None:
@@ -266,6 +274,22 @@ class Session:
     def remember_identity_id(self, identity_id: str) -> None:
         self.store.save({**self._load(), "identity_id": identity_id})
 
+    def installation_id(self) -> str:
+        """This app installation's id, generated once and kept with the session.
+
+        The mobile API keys the device's one push endpoint by it, so a rotated push
+        token updates that endpoint instead of adding a second. It survives refreshes
+        and signing in again; a new one after sign-out is fine too (the API hands a
+        token's endpoint over to whichever installation registers it last).
+        """
+        data = self._load()
+        value = data.get("installation_id")
+        if isinstance(value, str) and value:
+            return value
+        created = str(uuid.uuid4())
+        self.store.save({**data, "installation_id": created})
+        return created
+
     # ---- internals ---------------------------------------------------------------
     def _cognito(self, **kwargs: str) -> Any:
         cognito = Cognito(
@@ -283,6 +307,7 @@ class Session:
     def _save(self, username: str, cognito: Any, identity_id: str | None) -> None:
         self.store.save(
             {
+                "installation_id": self._kept_installation_id(),
                 "user_pool_id": self.config.user_pool_id,
                 "user_pool_client_id": self.config.user_pool_client_id,
                 "username": username,
@@ -292,6 +317,14 @@ class Session:
                 "identity_id": identity_id,
             }
         )
+
+    def _kept_installation_id(self) -> str:
+        try:
+            previous = self.store.load() or {}
+        except SessionFileError:
+            previous = {}
+        value = previous.get("installation_id")
+        return value if isinstance(value, str) and value else str(uuid.uuid4())
 
     def _load(self) -> dict[str, Any]:
         data = self.store.load()

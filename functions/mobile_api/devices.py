@@ -1,15 +1,22 @@
-"""Device registration: SNS platform endpoints kept in step with the app's push token.
+"""Device registration: one SNS platform endpoint per app installation, across tokens.
 
 The create/update pattern AWS documents for mobile token management ("Best practices for
-managing mobile tokens", SNS developer guide): create the endpoint once, then on every
-registration read its attributes; re-create it when it was deleted, and set the latest
-token and Enabled=true when the token differs or SNS disabled it (the push service
-reported the token invalid, often only until the app sends a fresh one).
+managing mobile tokens", SNS developer guide), keyed by the installation id the app
+generates once and keeps: the installation's endpoint ARN is stored; on every
+registration its attributes are read; it is re-created when it was deleted, and given
+the latest token and Enabled=true when the token differs or SNS disabled it (the push
+service reported the token invalid, often only until the app sends a fresh one). A new
+token therefore updates the one endpoint instead of adding a second.
+
+SNS keeps one endpoint per token, so a token that moves to another installation (a
+second user signs in on the phone, or the OS hands the token on) brings its endpoint
+along: the endpoint's CustomUserData names the installation holding it, and that
+holder's row is removed, so the previous user stops receiving this phone's pushes.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -37,12 +44,20 @@ class TokenRejectedError(Exception):
     """SNS refused the token (InvalidParameter): the client sent a bogus token."""
 
 
-def device_id_for(platform: Platform, token: str) -> str:
-    """sha256 hex of platform + token: stable per device, and the token is not a key.
+def holder_data(owner_sub: str, installation_id: str) -> str:
+    """The endpoint's CustomUserData: which installation (of which user) holds it."""
+    return json.dumps({"owner_sub": owner_sub, "device_id": installation_id}, sort_keys=True)
 
-    Plain concatenation is unambiguous: neither platform name is a prefix of the other.
-    """
-    return hashlib.sha256(f"{platform.value}{token}".encode()).hexdigest()
+
+def _holder(attributes: Mapping[str, str]) -> tuple[str, str] | None:
+    try:
+        data = json.loads(attributes.get("CustomUserData") or "null")
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    owner, device = data.get("owner_sub"), data.get("device_id")
+    return (owner, device) if isinstance(owner, str) and isinstance(device, str) else None
 
 
 class DeviceRegistry:
@@ -56,8 +71,10 @@ class DeviceRegistry:
         self._devices = devices
         self._applications = platform_applications
 
-    def register(self, owner_sub: str, platform: Platform, token: str) -> Device:
-        """Create or repair the device's endpoint, then record it; safe to repeat.
+    def register(
+        self, owner_sub: str, platform: Platform, token: str, installation_id: str
+    ) -> Device:
+        """Create or repair the installation's one endpoint, then record it; safe to repeat.
 
         Raises PlatformNotConfiguredError or TokenRejectedError before anything is
         written. An endpoint created just before a failed table write is not lost: the
@@ -66,8 +83,7 @@ class DeviceRegistry:
         application_arn = self._applications.get(platform)
         if application_arn is None:
             raise PlatformNotConfiguredError(platform.value)
-        device_id = device_id_for(platform, token)
-        existing = self._devices.get_device(owner_sub, device_id)
+        existing = self._devices.get_device(owner_sub, installation_id)
         endpoint_arn = (
             existing.endpoint_arn if existing else self._create_endpoint(application_arn, token)
         )
@@ -78,21 +94,28 @@ class DeviceRegistry:
             attributes = self._endpoint_attributes(endpoint_arn)
         if attributes is None:
             raise RuntimeError("The platform endpoint vanished right after it was created")
-        if attributes.get("Token") != token or attributes.get("Enabled", "").lower() != "true":
-            self._sns.set_endpoint_attributes(
-                EndpointArn=endpoint_arn, Attributes={"Token": token, "Enabled": "true"}
-            )
+        previous = _holder(attributes)
+        if previous is not None and previous != (owner_sub, installation_id):
+            # Only while that row still names this endpoint: it may have moved on since.
+            self._devices.delete_device(*previous, endpoint_arn=endpoint_arn)
+        wanted = {
+            "Token": token,
+            "Enabled": "true",
+            "CustomUserData": holder_data(owner_sub, installation_id),
+        }
+        if any(attributes.get(name, "").lower() != value.lower() for name, value in wanted.items()):
+            self._sns.set_endpoint_attributes(EndpointArn=endpoint_arn, Attributes=wanted)
         self._devices.put_device(
             DeviceRecord(
                 owner_sub=owner_sub,
-                device_id=device_id,
+                device_id=installation_id,
                 platform=platform,
                 endpoint_arn=endpoint_arn,
                 token=token,
                 updated_at=utc_timestamp(),
             )
         )
-        return Device(device_id=device_id, endpoint_arn=endpoint_arn)
+        return Device(device_id=installation_id, endpoint_arn=endpoint_arn)
 
     def unregister(self, owner_sub: str, device_id: str) -> bool:
         """Delete the endpoint, then the row; False when the owner has no such device.

@@ -88,11 +88,6 @@ def is_resource_id(value: str) -> bool:
         return False
 
 
-def is_device_id(value: str) -> bool:
-    """True for a device id as the API issues it: lowercase sha256 hex."""
-    return len(value) == 64 and all(character in "0123456789abcdef" for character in value)
-
-
 def is_valid_email(address: str) -> bool:
     return len(address) <= EMAIL_MAX_LENGTH and _EMAIL_PATTERN.fullmatch(address) is not None
 
@@ -148,9 +143,20 @@ class ShareRequest(_Request):
         return address
 
 
+def _check_installation_id(value: str) -> str:
+    if not is_resource_id(value):
+        raise PydanticCustomError(
+            "installation_id", "Must be the app installation's id: a lowercase uuid"
+        )
+    return value
+
+
 class DeviceRegistration(_Request):
     platform: Platform
     token: Annotated[StrictStr, StringConstraints(min_length=1, max_length=TOKEN_MAX_LENGTH)]
+    # Generated once by the app and kept with its session: the device's id, so a new
+    # token for the same installation updates its one endpoint instead of adding one.
+    installation_id: Annotated[StrictStr, AfterValidator(_check_installation_id)]
 
     @field_validator("token")
     @classmethod

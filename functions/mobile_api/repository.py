@@ -26,7 +26,11 @@ from mobile_api.models import Note, NoteChanges, Platform
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, KeysAndAttributesTypeDef
+    from mypy_boto3_dynamodb.type_defs import (
+        AttributeValueTypeDef,
+        DeleteItemInputTypeDef,
+        KeysAndAttributesTypeDef,
+    )
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 # BatchGetItem takes at most 100 keys per call.
@@ -315,13 +319,20 @@ class DevicesRepository:
             },
         )
 
-    def delete_device(self, owner_sub: str, device_id: str) -> bool:
+    def delete_device(
+        self, owner_sub: str, device_id: str, *, endpoint_arn: str | None = None
+    ) -> bool:
+        """Delete the row (only while it names `endpoint_arn`, if given); False: no such row."""
+        request: DeleteItemInputTypeDef = {
+            "TableName": self._table,
+            "Key": {"owner_sub": {"S": owner_sub}, "device_id": {"S": device_id}},
+            "ConditionExpression": "attribute_exists(device_id)",
+        }
+        if endpoint_arn is not None:
+            request["ConditionExpression"] += " AND endpoint_arn = :endpoint_arn"
+            request["ExpressionAttributeValues"] = {":endpoint_arn": {"S": endpoint_arn}}
         try:
-            self._client.delete_item(
-                TableName=self._table,
-                Key={"owner_sub": {"S": owner_sub}, "device_id": {"S": device_id}},
-                ConditionExpression="attribute_exists(device_id)",
-            )
+            self._client.delete_item(**request)
         except ClientError as error:
             if error_code(error) == _CONDITION_FAILED:
                 return False

@@ -10,8 +10,10 @@ nothing), and queues the push either way.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import BotoCoreError, ClientError
 
 from mobile_api.repository import NotesRepository, Share, SharesRepository
@@ -22,9 +24,9 @@ if TYPE_CHECKING:
 
 PUSH_TITLE = "A note was shared with you"
 
-
-class RecipientNotFoundError(Exception):
-    """No user of the pool has that email address."""
+logger = Logger(child=True)
+# Metrics share one buffer per process; the handler's log_metrics flushes it.
+metrics = Metrics()
 
 
 class SelfShareError(Exception):
@@ -67,11 +69,19 @@ class ShareService:
         self._queue_url = push_queue_url
 
     def share(self, owner_sub: str, owner_email: str, note_id: str, email: str) -> bool:
-        """Share the owner's note with the user of that address; False: no such note."""
+        """Share the owner's note with the user who verified that address; False: no note.
+
+        True also when no user verified the address: nothing is written or pushed, and
+        the caller cannot tell, so the API reveals no accounts.
+        """
         note = self._notes.get_note(owner_sub, note_id)
         if note is None:
             return False
-        recipient_sub = self._user_sub_by_email(email)
+        recipient_sub = self._verified_user_sub(email)
+        if recipient_sub is None:
+            logger.info("Share to an address no user verified: nothing shared")
+            metrics.add_metric(name="SharesToUnknownRecipients", unit=MetricUnit.Count, value=1)
+            return True
         if recipient_sub == owner_sub:
             raise SelfShareError
         share, created = self._shares.add_share(recipient_sub, owner_sub, note_id, owner_email)
@@ -83,19 +93,32 @@ class ShareService:
             if created:
                 self._shares.remove_new_share(share)
             raise PushNotQueuedError(str(error)) from error
+        metrics.add_metric(name="NotesShared", unit=MetricUnit.Count, value=1)
         return True
 
-    def _user_sub_by_email(self, email: str) -> str:
+    def _verified_user_sub(self, email: str) -> str | None:
+        """The sub of the one user who verified this address, or None.
+
+        An address is unique in the pool only once verified: any user can still set an
+        unverified copy of it (at sign-up, or with UpdateUserAttributes where the pool
+        does not hold changes until they are verified), so the others are skipped.
+        """
         # The address passed the model's syntax check, which admits no quote or
         # backslash, so it cannot break out of the filter string.
-        users = self._cognito.list_users(
-            UserPoolId=self._user_pool_id,
-            Filter=f'email = "{email}"',
-            AttributesToGet=["sub"],
-            Limit=1,
-        )["Users"]
-        for user in users:
-            for attribute in user.get("Attributes", []):
-                if attribute["Name"] == "sub" and "Value" in attribute:
-                    return attribute["Value"]
-        raise RecipientNotFoundError
+        query: dict[str, Any] = {
+            "UserPoolId": self._user_pool_id,
+            "Filter": f'email = "{email}"',
+            "AttributesToGet": ["sub", "email_verified"],
+        }
+        while True:
+            page = self._cognito.list_users(**query)
+            for user in page["Users"]:
+                attributes = {
+                    attribute["Name"]: attribute.get("Value")
+                    for attribute in user.get("Attributes", [])
+                }
+                if attributes.get("email_verified") == "true" and attributes.get("sub"):
+                    return attributes["sub"]
+            if not page.get("PaginationToken"):
+                return None
+            query["PaginationToken"] = page["PaginationToken"]

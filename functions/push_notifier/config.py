@@ -13,13 +13,22 @@ class ConfigurationError(RuntimeError):
 @dataclass(frozen=True, slots=True)
 class Settings:
     devices_table: str
+    # Where a message that can never become a push goes at once, with its reason.
+    dead_letter_queue_url: str
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Read and check the settings; raise ConfigurationError naming the bad variable."""
-    devices_table = environ.get("DEVICES_TABLE", "").strip()
-    if not devices_table:
-        raise ConfigurationError(
-            "DEVICES_TABLE is not set: it must name the DynamoDB table of devices"
-        )
-    return Settings(devices_table=devices_table)
+    return Settings(
+        devices_table=_required(environ, "DEVICES_TABLE", "the DynamoDB table of devices"),
+        dead_letter_queue_url=_required(
+            environ, "DEAD_LETTER_QUEUE_URL", "the push queue's dead-letter queue"
+        ),
+    )
+
+
+def _required(environ: Mapping[str, str], name: str, meaning: str) -> str:
+    value = environ.get(name, "").strip()
+    if not value:
+        raise ConfigurationError(f"{name} is not set: it must name {meaning}")
+    return value

@@ -35,6 +35,7 @@ delivery = PushDelivery(
     boto3.client("dynamodb", config=_client_config),
     settings.devices_table,
 )
+sqs_client = boto3.client("sqs", config=_client_config)
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
@@ -47,13 +48,7 @@ def handle_record(record: SQSRecord) -> None:
     try:
         message = parse_push_message(record.body)
     except InvalidPushMessageError as error:
-        # Permanent: the same body can never succeed. Counted and dropped (the batch
-        # response leaves it out, so SQS deletes it) instead of cycling to the DLQ.
-        metrics.add_metric(name="InvalidPushMessages", unit=MetricUnit.Count, value=1)
-        logger.warning(
-            "Invalid push message dropped",
-            extra={"reason": str(error), "message_id": record.message_id},
-        )
+        dead_letter(record, str(error))
         return
     report = delivery.deliver(message)
     metrics.add_metric(name="PushesSent", unit=MetricUnit.Count, value=report.sent)
@@ -73,6 +68,29 @@ def handle_record(record: SQSRecord) -> None:
         raise PushNotDeliveredError(
             f"{len(report.failures)} endpoint(s) failed: {', '.join(sorted(set(report.failures)))}"
         )
+
+
+def dead_letter(record: SQSRecord, reason: str) -> None:
+    """Move a message that can never become a push to the dead-letter queue, with why.
+
+    Permanent: retrying the same body cannot help, so it goes there at once rather than
+    after every receive the redrive policy allows, and unchanged, so a fixed producer's
+    redrive needs no conversion. If the send fails, the error leaves the message on the
+    queue: the redrive policy still delivers it to the same place, only without reason.
+    """
+    sqs_client.send_message(
+        QueueUrl=settings.dead_letter_queue_url,
+        MessageBody=record.body,
+        MessageAttributes={
+            "failure_reason": {"DataType": "String", "StringValue": reason},
+            "source_message_id": {"DataType": "String", "StringValue": record.message_id},
+        },
+    )
+    metrics.add_metric(name="InvalidPushMessages", unit=MetricUnit.Count, value=1)
+    logger.warning(
+        "Invalid push message moved to the dead-letter queue",
+        extra={"reason": reason, "message_id": record.message_id},
+    )
 
 
 @logger.inject_lambda_context

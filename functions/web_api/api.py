@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -54,6 +55,11 @@ PUBLIC_ROUTES = frozenset({("GET", "/health")})
 # The OpenAPI security requirement of every other route (scheme defined in web_api.openapi).
 COGNITO_SECURITY_SCHEME = "cognitoUserPool"
 AUTHORIZED: list[dict[str, list[str]]] = [{COGNITO_SECURITY_SCHEME: []}]
+# Subscribing with an address nobody proved to own would mail a stranger from our domain.
+UNVERIFIED_EMAIL_MESSAGE = (
+    "The caller's email address is not verified; confirm it with the code Cognito sent, "
+    "then sign in again"
+)
 # Preflight answers are cached by the browser this long (Chromium caps it at 2 hours).
 CORS_MAX_AGE_SECONDS = 600
 
@@ -75,6 +81,10 @@ class Caller:
 
     sub: str
     email: str | None
+    # Cognito sets email_verified only once the user proved they own the address. Until
+    # then `email` is whatever they typed, at sign-up or later with UpdateUserAttributes,
+    # possibly someone else's address: nothing may be sent to it or done in its name.
+    email_verified: bool
 
 
 def caller_from_event(event: Mapping[str, Any]) -> Caller | None:
@@ -90,7 +100,12 @@ def caller_from_event(event: Mapping[str, Any]) -> Caller | None:
     if not isinstance(sub, str) or not is_resource_id(sub.lower()):
         return None
     email = claims.get("email")
-    return Caller(sub=sub, email=email if isinstance(email, str) and email else None)
+    return Caller(
+        sub=sub,
+        email=email if isinstance(email, str) and email else None,
+        # The REST authorizer passes every claim as text; a JSON true would also do.
+        email_verified=claims.get("email_verified") in ("true", True),
+    )
 
 
 def gate(event: Mapping[str, Any]) -> tuple[HTTPStatus, str] | None:
@@ -98,7 +113,9 @@ def gate(event: Mapping[str, Any]) -> tuple[HTTPStatus, str] | None:
 
     Runs first so an unauthenticated caller learns nothing about routes or schemas and a
     huge body is never parsed. OPTIONS and the public routes pass untouched: browsers
-    send preflights without credentials.
+    send preflights without credentials. A body is parsed here, once, with
+    `parse_json_body` (the resolver's deserializer too), so no body can reach a route
+    and fail to decode there as a 500.
     """
     method = str(event.get("httpMethod", "")).upper()
     if method == "OPTIONS" or (method, event.get("path")) in PUBLIC_ROUTES:
@@ -107,9 +124,18 @@ def gate(event: Mapping[str, Any]) -> tuple[HTTPStatus, str] | None:
         # The Cognito authorizer always sets claims; their absence means the gateway is
         # misconfigured, and guessing an owner would mix users' data.
         return HTTPStatus.UNAUTHORIZED, "Missing or invalid caller identity"
+    return judge_body(event)
+
+
+def judge_body(event: Mapping[str, Any]) -> tuple[HTTPStatus, str] | None:
+    """Refuse a body that is not JSON this API can read, or return None (also: no body)."""
     body = event.get("body")
     if not body:
         return None
+    headers = {str(name).lower(): value for name, value in (event.get("headers") or {}).items()}
+    content_type = str(headers.get("content-type") or content_types.APPLICATION_JSON)
+    if not content_type.lower().startswith(content_types.APPLICATION_JSON):
+        return HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Request body must be sent as application/json"
     try:
         raw = (
             base64.b64decode(body, validate=True)
@@ -120,10 +146,59 @@ def gate(event: Mapping[str, Any]) -> tuple[HTTPStatus, str] | None:
             return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, (
                 f"Request body is larger than {MAX_BODY_BYTES} bytes"
             )
-        raw.decode("utf-8")
+        parse_json_body(raw.decode("utf-8"))
     except (binascii.Error, UnicodeError):
         return HTTPStatus.BAD_REQUEST, "Request body is not valid UTF-8 text"
+    except MalformedBodyError as error:
+        return HTTPStatus.BAD_REQUEST, str(error)
     return None
+
+
+class MalformedBodyError(ValueError):
+    """The body is not JSON this API can take; the message says why, for a 400."""
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json accepts NaN and Infinity; JSON does not.
+    raise MalformedBodyError(f"Request body is not valid JSON: {name} is not a JSON value")
+
+
+def parse_json_body(text: str) -> Any:
+    """The body as JSON, or MalformedBodyError for anything json.loads would fail on.
+
+    Besides syntax errors (JSONDecodeError), json.loads raises RecursionError for deep
+    nesting and ValueError for integers of more than 4,300 digits; Python also decodes
+    lone surrogates (\\ud800) into text no encoder can write back. Each is the client's
+    fault, so each is a 400 here rather than a 500 wherever it would surface.
+    """
+    try:
+        parsed = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise MalformedBodyError("Request body is nested too deeply") from None
+    except json.JSONDecodeError:
+        raise MalformedBodyError("Request body is not valid JSON") from None
+    except MalformedBodyError:
+        raise
+    except ValueError:
+        # Only the integer digit limit raises a plain ValueError here.
+        raise MalformedBodyError("Request body holds a number too large to read") from None
+    pending = [parsed]
+    # A loop, not recursion: the document may be nested as deeply as json allows.
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value)
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise MalformedBodyError(
+                    "Request body holds a lone UTF-16 surrogate (\\ud800-\\udfff escape)"
+                ) from None
+    return parsed
 
 
 def gate_response(
@@ -192,7 +267,9 @@ def create_app(
     openapi_document: Callable[[APIGatewayRestResolver], dict[str, Any]],
 ) -> APIGatewayRestResolver:
     """The resolver with every route; `services` is only called while a route runs."""
-    app = APIGatewayRestResolver(cors=cors, enable_validation=True)
+    app = APIGatewayRestResolver(
+        cors=cors, enable_validation=True, json_body_deserializer=parse_json_body
+    )
 
     def caller() -> Caller:
         found = caller_from_event(app.current_event.raw_event)
@@ -297,7 +374,7 @@ def create_app(
         status_code=HTTPStatus.CREATED,
         security=AUTHORIZED,
         responses={
-            **_responses(HTTPStatus.CREATED, Subscription, *_BODY_ERRORS),
+            **_responses(HTTPStatus.CREATED, Subscription, *_BODY_ERRORS, HTTPStatus.FORBIDDEN),
             HTTPStatus.OK: {
                 "description": "Already subscribed; nothing was written",
                 "content": {content_types.APPLICATION_JSON: {"model": Subscription}},
@@ -311,6 +388,8 @@ def create_app(
                 HTTPStatus.BAD_REQUEST,
                 "The caller's token has no email claim; sign in with an ID token to subscribe",
             )
+        if not who.email_verified:
+            raise ServiceError(HTTPStatus.FORBIDDEN, UNVERIFIED_EMAIL_MESSAGE)
         subscription, created = services().subscribers.subscribe(who.sub, who.email)
         if created:
             metrics.add_metric(name="SubscriptionsCreated", unit=MetricUnit.Count, value=1)

@@ -155,6 +155,9 @@ class SubscriberRepository:
                     "owner_sub": {"S": owner_sub},
                     "email": {"S": subscription.email},
                     "subscribed_at": {"S": subscription.subscribed_at},
+                    # Only verified addresses are subscribed (the route refuses others);
+                    # welcome_email mails no row without this mark.
+                    "email_verified": {"BOOL": True},
                 },
                 ConditionExpression="attribute_not_exists(owner_sub)",
                 # The existing row comes back with the failure: no second read needed.

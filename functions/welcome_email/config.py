@@ -20,6 +20,8 @@ class Settings:
     sender_email: str
     idempotency_table: str
     site_url: str
+    # Where a record that can never become an email goes at once, with its reason.
+    failure_queue_url: str
     site_name: str = DEFAULT_SITE_NAME
 
 
@@ -42,6 +44,9 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         sender_email=sender_email,
         idempotency_table=idempotency_table,
         site_url=site_url,
+        failure_queue_url=_required(
+            environ, "FAILURE_QUEUE_URL", "the queue of subscriber records given up on"
+        ),
         site_name=site_name,
     )
 

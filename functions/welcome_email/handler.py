@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -45,6 +46,7 @@ metrics = Metrics()
 # Standard retry mode backs off on SES throttling ("Maximum sending rate exceeded") and
 # 5xx before a record is reported as failed and the stream retries it.
 ses_client = boto3.client("ses", config=Config(retries={"mode": "standard", "max_attempts": 4}))
+sqs_client = boto3.client("sqs", config=Config(retries={"mode": "standard", "max_attempts": 3}))
 # The email is the same for every subscriber, so it is rendered once.
 welcome_email = render_welcome_email(settings.site_name, settings.site_url)
 
@@ -135,17 +137,7 @@ def handle_record(record: DynamoDBRecord) -> None:
     try:
         subscriber = subscriber_from_image(stream_record.get("NewImage"))
     except InvalidSubscriberError as error:
-        # Permanent: retrying the same image can never succeed, and reporting it would
-        # block the shard behind it until the record expires. Logged and counted instead.
-        metrics.add_metric(name="InvalidSubscriber", unit=MetricUnit.Count, value=1)
-        logger.warning(
-            "Invalid subscriber record skipped",
-            extra={
-                "reason": str(error),
-                "event_id": record.event_id,
-                "sequence_number": stream_record.get("SequenceNumber"),
-            },
-        )
+        record_invalid_subscriber(record, str(error))
         return
     try:
         send_welcome_email(subscriber=subscriber)
@@ -162,6 +154,40 @@ def handle_record(record: DynamoDBRecord) -> None:
             },
         )
         raise
+
+
+def record_invalid_subscriber(record: DynamoDBRecord, reason: str) -> None:
+    """Send a record that can never become an email to the failure queue, with why.
+
+    Permanent: retrying the same image cannot succeed, and reporting it would block the
+    shard behind it until the record expires (after which Lambda's own failure record
+    holds only sequence numbers). So the record itself goes to the same queue the
+    mapping's on-failure destination uses, at once. If that send fails, the error makes
+    the record retried like any other failure: it is never dropped.
+    """
+    stream_record = record.raw_event.get("dynamodb", {})
+    sqs_client.send_message(
+        QueueUrl=settings.failure_queue_url,
+        MessageBody=json.dumps(
+            {
+                "condition": "InvalidSubscriber",
+                "reason": reason,
+                "eventID": record.event_id,
+                "eventSourceARN": record.event_source_arn,
+                "dynamodb": stream_record,
+            },
+            default=str,
+        ),
+    )
+    metrics.add_metric(name="InvalidSubscriber", unit=MetricUnit.Count, value=1)
+    logger.warning(
+        "Invalid subscriber record sent to the failure queue",
+        extra={
+            "reason": reason,
+            "event_id": record.event_id,
+            "sequence_number": stream_record.get("SequenceNumber"),
+        },
+    )
 
 
 @logger.inject_lambda_context

@@ -57,6 +57,10 @@ def subscriber_from_image(image: Mapping[str, Any] | None) -> Subscriber:
     owner_sub = _string_attribute(item, "owner_sub")
     email = _string_attribute(item, "email")
     subscribed_at = _string_attribute(item, "subscribed_at")
+    if item.get("email_verified") is not True:
+        # web_api subscribes only addresses Cognito verified and marks them so; any other
+        # row (written by hand, by an older API) could name a stranger's address.
+        raise InvalidSubscriberError("email_verified is not true: the address was never verified")
     if not is_valid_email(email):
         raise InvalidSubscriberError(f"email is not a deliverable address ({mask_email(email)})")
     return Subscriber(owner_sub=owner_sub, email=email, subscribed_at=subscribed_at)

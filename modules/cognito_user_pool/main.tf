@@ -12,6 +12,16 @@ resource "aws_cognito_user_pool" "this" {
     case_sensitive = false
   }
 
+  # ---- Verified identities (an email change waits for its code) --------------------
+  # Without it UpdateUserAttributes replaces `email` at once, unverified, and the ID
+  # token carries the new address: anyone could set someone else's. With it Cognito
+  # keeps the old, verified address (and sign-in with it) until the code sent to the
+  # new one is confirmed, so the token's email is always one the user proved to own.
+  user_attribute_update_settings {
+    attributes_require_verification_before_update = ["email"]
+  }
+  # ---- end verified identities ------------------------------------------------------
+
   password_policy {
     minimum_length                   = var.password_minimum_length
     require_lowercase                = true

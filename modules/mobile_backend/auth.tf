@@ -35,6 +35,10 @@ resource "aws_cognito_user_pool_client" "mobile" {
   # the emulator, where a client without read_attributes gets the sub as its email
   # claim (moto 5.2).
   read_attributes = ["email", "email_verified"]
+  # Users may change only their email, which the pool holds back until the new address
+  # is verified; email_verified, and any attribute added later, stay out of their reach
+  # (without the list a client may write every writable attribute).
+  write_attributes = ["email"]
 
   # Sign-in and recovery answer the same for unknown users: emails do not leak.
   prevent_user_existence_errors = "ENABLED"

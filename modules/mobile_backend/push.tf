@@ -131,6 +131,7 @@ module "push_notifier" {
 
   environment_variables = {
     DEVICES_TABLE                = aws_dynamodb_table.this["devices"].name
+    DEAD_LETTER_QUEUE_URL        = aws_sqs_queue.push_dlq.url
     POWERTOOLS_SERVICE_NAME      = "push-notifier"
     POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level
@@ -151,9 +152,17 @@ module "push_notifier" {
         resources = [aws_sqs_queue.push.arn]
       },
       {
-        # Queued pushes are SSE-KMS. No kms:DescribeKey: no call needs it.
+        # A message that can never become a push goes to the DLQ at once, with its
+        # reason, instead of being received push_max_receive_count times first.
+        sid       = "DeadLetterInvalidMessages"
+        actions   = ["sqs:SendMessage"]
+        resources = [aws_sqs_queue.push_dlq.arn]
+      },
+      {
+        # Queued pushes are SSE-KMS: Decrypt to receive, GenerateDataKey to send to the
+        # (SSE-KMS) dead-letter queue. No kms:DescribeKey: no call needs it.
         sid        = "UseMobileKey"
-        actions    = ["kms:Decrypt"]
+        actions    = ["kms:Decrypt", "kms:GenerateDataKey"]
         resources  = [module.kms_key.arn]
         conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = values(local.kms_via) }]
       },

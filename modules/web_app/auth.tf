@@ -34,6 +34,10 @@ resource "aws_cognito_user_pool_client" "web" {
   # The ID token carries the email the API stores for subscriptions; naming the
   # attributes also keeps any future custom attribute out of tokens by default.
   read_attributes = ["email", "email_verified"]
+  # Users may change only their email, which the pool holds back until the new address
+  # is verified; email_verified, and any attribute added later, stay out of their reach
+  # (without the list a client may write every writable attribute).
+  write_attributes = ["email"]
 
   # Sign-in and recovery answer the same for unknown users: emails do not leak.
   prevent_user_existence_errors = "ENABLED"

@@ -27,6 +27,7 @@ module "welcome_email" {
     SENDER_EMAIL                 = var.sender_email
     IDEMPOTENCY_TABLE            = aws_dynamodb_table.this["idempotency"].name
     SITE_URL                     = local.site_url
+    FAILURE_QUEUE_URL            = aws_sqs_queue.failure["welcome-email"].url
     POWERTOOLS_SERVICE_NAME      = "welcome-email"
     POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level
@@ -57,7 +58,8 @@ module "welcome_email" {
       resources = [aws_dynamodb_table.this["idempotency"].arn]
     },
     {
-      # The mapping's on-failure destination is delivered with this role.
+      # The mapping's on-failure destination is delivered with this role; the
+      # function itself sends records that can never become an email there, with why.
       sid       = "SendToFailureQueue"
       actions   = ["sqs:SendMessage"]
       resources = [aws_sqs_queue.failure["welcome-email"].arn]

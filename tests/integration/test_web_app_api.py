@@ -50,6 +50,12 @@ def sign_up_and_sign_in(outputs: dict[str, Any]) -> User:
         UserAttributes=[{"Name": "email", "Value": email}],
     )
     idp.admin_confirm_sign_up(UserPoolId=pool, Username=email)
+    # What entering the emailed code does too: the API serves only verified addresses.
+    idp.admin_update_user_attributes(
+        UserPoolId=pool,
+        Username=email,
+        UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+    )
     session = Cognito(pool, client, username=email)
     # pycognito verifies tokens with the pool's keys, which it would fetch from AWS; the
     # emulator serves them itself (and issues tokens with AWS's issuer, which then match).

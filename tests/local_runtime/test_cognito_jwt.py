@@ -22,6 +22,11 @@ REGION = "eu-west-1"
 POOL = "eu-west-1_pool"
 CLIENT = "client-1"
 NOW = 1_800_000_000
+# Headers a client may send that json cannot decode without raising something other
+# than JSONDecodeError: all of them are 401s, never 500s.
+DEEPLY_NESTED = b"[" * 50_000 + b"]" * 50_000
+HUGE_EXPIRY = b'{"exp": ' + b"9" * 5_000 + b"}"
+UNTERMINATED = b'{"alg": "RS256"'
 
 
 def b64url(data: bytes) -> str:
@@ -114,6 +119,9 @@ def test_valid_id_token_yields_its_claims_bare_or_bearer(keys: Keys) -> None:
         (lambda k: "a.b", "not a JWT"),
         (lambda k: "!!.??.##", "not a JWT"),
         (lambda k: "é.é.é", "not a JWT"),
+        (lambda k: f"{b64url(DEEPLY_NESTED)}.e30.AA", "not a JWT"),
+        (lambda k: f"e30.{b64url(HUGE_EXPIRY)}.AA", "not a JWT"),
+        (lambda k: f"{b64url(UNTERMINATED)}.e30.AA", "not a JWT"),
         (lambda k: "", "no token"),
     ],
 )

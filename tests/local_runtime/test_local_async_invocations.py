@@ -184,6 +184,30 @@ def test_missing_worker_is_a_failed_attempt_not_a_lost_event() -> None:
     assert record["responsePayload"]["errorType"] == "LookupError"
 
 
+def test_an_event_whose_handling_fails_is_requeued_not_dropped() -> None:
+    destination = Destination()
+    outages = iter([ConnectionError("destination unreachable"), OSError("config unreadable")])
+
+    def flaky_config(arn: str) -> AsyncConfig:
+        # Fails twice (as reading the config or sending to the destination may), then
+        # works: the event must still end in the destination.
+        outage = next(outages, None)
+        if outage is not None:
+            raise outage
+        return AsyncConfig(0, 60, DESTINATION)
+
+    function = Function(lambda event, attempt: FAILED)
+    invoker = AsyncInvoker(lambda arn: function, flaky_config, destination, (0.01,))
+    invoker.submit(FUNCTION, "e1")
+    deadline = time.monotonic() + 5
+    while not destination.messages and time.monotonic() < deadline:
+        time.sleep(0.02)
+    invoker.stop()
+
+    assert [message["requestPayload"] for _, message in destination.messages] == ["e1"]
+    assert len(function.calls) == 1
+
+
 def test_submit_after_stop_is_refused() -> None:
     invoker = AsyncInvoker(
         lambda arn: Function(lambda e, a: FAILED), lambda arn: AsyncConfig(), Destination()

@@ -22,6 +22,13 @@ run "secure_defaults" {
 
   assert {
     condition = (
+      one(aws_cognito_user_pool.this.user_attribute_update_settings).attributes_require_verification_before_update == toset(["email"])
+    )
+    error_message = "An email change must wait for its verification code (else a token can carry anyone's address)."
+  }
+
+  assert {
+    condition = (
       aws_cognito_user_pool.this.name == "refarch-test-web-users" &&
       aws_cognito_user_pool.this.username_attributes == toset(["email"]) &&
       aws_cognito_user_pool.this.auto_verified_attributes == toset(["email"]) &&

@@ -529,12 +529,13 @@ run "functions_are_least_privilege" {
 
   assert {
     condition = { for s in jsondecode(module.push_notifier.policy_json).Statement : s.Sid => [s.Action, s.Resource] } == {
-      FindAndPruneDevices   = [["dynamodb:Query", "dynamodb:DeleteItem"], ["arn:aws:dynamodb:eu-west-1:123456789012:table/refarch-test-mobile-devices"]]
-      ConsumePushQueue      = [["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], ["arn:aws:sqs:eu-west-1:123456789012:refarch-test-mobile-push"]]
-      UseMobileKey          = [["kms:Decrypt"], ["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"]]
-      PushToDeviceEndpoints = [["sns:Publish", "sns:DeleteEndpoint"], ["arn:aws:sns:eu-west-1:123456789012:endpoint/APNS/refarch-test-mobile-apns/*", "arn:aws:sns:eu-west-1:123456789012:endpoint/GCM/refarch-test-mobile-fcm/*"]]
+      FindAndPruneDevices       = [["dynamodb:Query", "dynamodb:DeleteItem"], ["arn:aws:dynamodb:eu-west-1:123456789012:table/refarch-test-mobile-devices"]]
+      ConsumePushQueue          = [["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], ["arn:aws:sqs:eu-west-1:123456789012:refarch-test-mobile-push"]]
+      DeadLetterInvalidMessages = [["sqs:SendMessage"], ["arn:aws:sqs:eu-west-1:123456789012:refarch-test-mobile-push-dlq"]]
+      UseMobileKey              = [["kms:Decrypt", "kms:GenerateDataKey"], ["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"]]
+      PushToDeviceEndpoints     = [["sns:Publish", "sns:DeleteEndpoint"], ["arn:aws:sns:eu-west-1:123456789012:endpoint/APNS/refarch-test-mobile-apns/*", "arn:aws:sns:eu-west-1:123456789012:endpoint/GCM/refarch-test-mobile-fcm/*"]]
     }
-    error_message = "push_notifier may read/prune devices, consume its queue and publish to (or delete) device endpoints only."
+    error_message = "push_notifier may read/prune devices, consume its queue, dead-letter invalid messages and publish to (or delete) device endpoints only."
   }
 
   assert {
@@ -686,10 +687,11 @@ run "push_queue_and_topics" {
       aws_cognito_user_pool_client.mobile.generate_secret == false &&
       aws_cognito_user_pool_client.mobile.explicit_auth_flows == toset(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]) &&
       aws_cognito_user_pool_client.mobile.read_attributes == toset(["email", "email_verified"]) &&
+      aws_cognito_user_pool_client.mobile.write_attributes == toset(["email"]) &&
       module.user_pool.deletion_protection == "ACTIVE"
     )
     # Sign-in and password settings are tested in modules/cognito_user_pool.
-    error_message = "User pool with deletion protection; public SRP client reading email only."
+    error_message = "User pool with deletion protection; public SRP client reading email only, writing only the email."
   }
 }
 

@@ -355,9 +355,10 @@ run "cors_and_cognito_client" {
       aws_cognito_user_pool_client.web.generate_secret == false &&
       aws_cognito_user_pool_client.web.explicit_auth_flows == toset(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]) &&
       aws_cognito_user_pool_client.web.prevent_user_existence_errors == "ENABLED" &&
-      aws_cognito_user_pool_client.web.enable_token_revocation
+      aws_cognito_user_pool_client.web.enable_token_revocation &&
+      aws_cognito_user_pool_client.web.write_attributes == toset(["email"])
     )
-    error_message = "The app client must be public (no secret), SRP + refresh only, without user-existence errors."
+    error_message = "The app client must be public (no secret), SRP + refresh only, without user-existence errors, and let users write only their email."
   }
 
   assert {

@@ -66,10 +66,19 @@ def test_every_table_access_goes_through_the_dax_client(
     inbox = invoke(dax_handler, api_event(bob, "GET", "/shared"))
     device = invoke(
         dax_handler,
-        api_event(alice, "POST", "/devices", body={"platform": "apns", "token": "ab" * 32}),
+        api_event(
+            alice,
+            "POST",
+            "/devices",
+            body={
+                "platform": "apns",
+                "token": "ab" * 32,
+                "installation_id": "5d1e7f0a-8a4b-4c3d-9e2f-0a1b2c3d4e5f",
+            },
+        ),
     )
 
-    assert (changed.status, shared.status, device.status) == (200, 201, 201)
+    assert (changed.status, shared.status, device.status) == (200, 202, 201)
     assert [n["body"] for n in inbox.body["notes"]] == ["b"]
     assert [operation for operation, _ in dax.calls] == [
         "put_item",  # create

@@ -208,6 +208,32 @@ def test_malformed_json_is_400_and_writes_nothing(
     assert tables() == before
 
 
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("[" * 5_000 + "]" * 5_000, "Request body is nested too deeply"),
+        ('{"title": ' + "7" * 5_000 + "}", "Request body holds a number too large to read"),
+        (
+            '{"title": "\\ud800x"}',
+            "Request body holds a lone UTF-16 surrogate (\\ud800-\\udfff escape)",
+        ),
+        ('{"title": NaN}', "Request body is not valid JSON: NaN is not a JSON value"),
+    ],
+    ids=["depth", "digits", "surrogate", "nan"],
+)
+@pytest.mark.parametrize("path", ["/notes", "/devices", "/notes/{note_id}/share"])
+def test_bodies_json_cannot_decode_are_400_on_every_route(
+    call: Call, cloud: Cloud, tables: Snapshot, *, raw: str, message: str, path: str
+) -> None:
+    before = tables()
+    parameters = {"note_id": "0b6f6c4e-3c9a-4e0b-9d6a-2f7f0f6d1a11"} if "{" in path else None
+
+    response = call(api_event(cloud.alice, "POST", path, body=raw, path_parameters=parameters))
+
+    assert (response.status, response.body) == (400, {"message": message})
+    assert tables() == before
+
+
 def test_a_16_kib_utf8_body_is_accepted(call: Call, cloud: Cloud) -> None:
     body = "é" * (16 * 1024 // 2)  # two bytes each: exactly 16384 bytes
     # As apps send it: UTF-8 JSON, non-ASCII not escaped (escaped, it would triple).

@@ -7,6 +7,7 @@ import io
 import json
 import stat
 import time
+import uuid
 from pathlib import Path
 
 import boto3
@@ -50,6 +51,8 @@ def test_sign_up_confirm_and_srp_sign_in(backend: MobileConfig, tmp_path: Path) 
         UserPoolId=backend.user_pool_id, Username="ana@example.com"
     )
     assert user["UserStatus"] == "CONFIRMED"
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert attributes["email_verified"] == "true"
 
 
 def test_unconfirmed_unknown_and_taken_accounts_are_refused(
@@ -86,6 +89,21 @@ def test_expiring_token_is_refreshed_before_use(backend: MobileConfig, tmp_path:
     assert token == after["id_token"]
     assert after["access_token"] != before["access_token"]
     assert after["refresh_token"] == before["refresh_token"]
+
+
+def test_the_installation_id_is_kept_across_refresh_and_sign_in(
+    backend: MobileConfig, tmp_path: Path
+) -> None:
+    session = signed_in(backend, tmp_path, "ji@example.com")
+    installation = session.installation_id()
+
+    later = Session(backend, session.store, clock=lambda: time.time() + 7200)
+    later.id_token()  # refreshes and rewrites the session file
+    again = Session(backend, session.store)
+    again.sign_in("ji@example.com", PASSWORD)
+
+    assert uuid.UUID(installation).version == 4
+    assert later.installation_id() == again.installation_id() == installation
 
 
 def test_sign_out_deletes_the_session(backend: MobileConfig, tmp_path: Path) -> None:
@@ -174,7 +192,8 @@ def test_api_calls_carry_the_id_token(
     api.delete_note("n1")
     api.share_note("n1", "x@example.com")
     api.shared_with_me()
-    assert api.register_device("fcm", "tok")["device_id"] == "d"
+    installation = session.installation_id()
+    assert api.register_device("fcm", "tok", installation)["device_id"] == "d"
     calls = [(r["method"], r["path"], r["body"]) for r in api_stub.requests]
     assert calls == [
         ("POST", "/local/notes", {"title": "t", "body": "b"}),
@@ -183,7 +202,11 @@ def test_api_calls_carry_the_id_token(
         ("DELETE", "/local/notes/n1", None),
         ("POST", "/local/notes/n1/share", {"email": "x@example.com"}),
         ("GET", "/local/shared", None),
-        ("POST", "/local/devices", {"platform": "fcm", "token": "tok"}),
+        (
+            "POST",
+            "/local/devices",
+            {"platform": "fcm", "token": "tok", "installation_id": installation},
+        ),
     ]
     assert {r["authorization"] for r in api_stub.requests} == {session.id_token()}
 

@@ -37,8 +37,17 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def handler(aws: None, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+def dead_letter_queue_url(aws: None) -> str:
+    url: str = boto3.client("sqs", region_name=REGION).create_queue(QueueName=f"{PUSH_QUEUE}-dlq")[
+        "QueueUrl"
+    ]
+    return url
+
+
+@pytest.fixture
+def handler(aws: None, dead_letter_queue_url: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     monkeypatch.setenv("DEVICES_TABLE", DEVICES_TABLE)
+    monkeypatch.setenv("DEAD_LETTER_QUEUE_URL", dead_letter_queue_url)
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "push-notifier")
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "MobileBackend")
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")

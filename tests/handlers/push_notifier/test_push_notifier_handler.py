@@ -172,15 +172,42 @@ def test_a_transient_sns_error_fails_only_that_message(
         json.dumps({"recipient_sub": ALICE, "title": "t", "body": "x" * 5000}),
     ],
 )
-def test_a_malformed_message_is_dropped_not_retried(
-    handler: ModuleType, devices: Devices, sqs: Any, queue_url: str, body: str
+def test_a_malformed_message_goes_to_the_dead_letter_queue_with_its_reason(
+    handler: ModuleType,
+    devices: Devices,
+    sqs: Any,
+    queue_url: str,
+    dead_letter_queue_url: str,
+    *,
+    body: str,
 ) -> None:
     arn = devices.add(ALICE, "fcm", "alice-token")
+    event = sqs_event(sqs, queue_url, [body, push(ALICE)])
 
-    result = run(handler, sqs_event(sqs, queue_url, [body, push(ALICE)]))
+    result = run(handler, event)
 
+    # Not retried (no batch item failure), delivered once, and kept with why.
     assert result == {"batchItemFailures": []}
     assert len(delivered(arn)) == 1
+    [dead] = sqs.receive_message(
+        QueueUrl=dead_letter_queue_url, MessageAttributeNames=["All"], MaxNumberOfMessages=10
+    )["Messages"]
+    assert dead["Body"] == body
+    attributes = dead["MessageAttributes"]
+    assert attributes["failure_reason"]["StringValue"]
+    assert attributes["source_message_id"]["StringValue"] == event["Records"][0]["messageId"]
+
+
+def test_a_malformed_message_stays_queued_when_the_dead_letter_queue_is_unreachable(
+    handler: ModuleType, sqs: Any, queue_url: str, dead_letter_queue_url: str
+) -> None:
+    sqs.delete_queue(QueueUrl=dead_letter_queue_url)
+    event = sqs_event(sqs, queue_url, ["not json", push(ALICE)])
+
+    result = run(handler, event)
+
+    # Reported as failed: SQS keeps it, and its redrive policy still ends it in the DLQ.
+    assert result == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
 
 
 def test_a_recipient_without_devices_is_fine(

@@ -27,6 +27,8 @@ from web_api_events import (
     rest_event,
 )
 
+from web_api.api import UNVERIFIED_EMAIL_MESSAGE
+
 # GET routes emit no business metric; Powertools warns about that on every flush.
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 REPO = Path(__file__).resolve().parents[3]
@@ -279,6 +281,29 @@ def test_bad_json_is_400(call: Call, dynamodb: Any, body: str) -> None:
     assert dynamodb.scan(TableName=ITEMS_TABLE)["Count"] == 0
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[" * 5_000 + "]" * 5_000, "Request body is nested too deeply"),
+        ('{"title": ' + "1" * 4_301 + "}", "Request body holds a number too large to read"),
+        (
+            '{"title": "\\udc00"}',
+            "Request body holds a lone UTF-16 surrogate (\\ud800-\\udfff escape)",
+        ),
+        ('{"title": Infinity}', "Request body is not valid JSON: Infinity is not a JSON value"),
+    ],
+    ids=["depth", "digits", "surrogate", "infinity"],
+)
+def test_bodies_json_cannot_decode_are_400_not_500(
+    call: Call, dynamodb: Any, body: str, message: str
+) -> None:
+    response = call(rest_event("POST", "/items", body=body))
+
+    assert response.status == 400
+    assert response.body == {"message": message}
+    assert dynamodb.scan(TableName=ITEMS_TABLE)["Count"] == 0
+
+
 @pytest.mark.parametrize("body", ['"a string"', "[]", "null", "42"])
 def test_json_that_is_not_an_object_is_422(call: Call, body: str) -> None:
     response = call(rest_event("POST", "/items", body=body))
@@ -395,6 +420,7 @@ def test_subscribe_twice_writes_once(call: Call, dynamodb: Any) -> None:
             "owner_sub": {"S": ALICE},
             "email": {"S": EMAILS[ALICE]},
             "subscribed_at": {"S": first.body["subscribed_at"]},
+            "email_verified": {"BOOL": True},
         }
     ]
 
@@ -408,6 +434,23 @@ def test_subscribe_body_cannot_choose_the_address(call: Call, dynamodb: Any) -> 
 
     assert response.status == 422
     assert response.body["errors"][0]["loc"] == ["body", "email"]
+    assert dynamodb.scan(TableName=SUBSCRIBERS_TABLE)["Count"] == 0
+
+
+@pytest.mark.parametrize("verified", ["false", None])
+def test_subscribe_needs_a_verified_email(call: Call, dynamodb: Any, verified: str | None) -> None:
+    # A user who changed their email after sign-up (UpdateUserAttributes) holds an ID
+    # token with the new, unverified address: it must not be subscribed nor mailed.
+    claims = {**id_token_claims(ALICE), "email": "victim@example.com"}
+    if verified is None:
+        del claims["email_verified"]
+    else:
+        claims["email_verified"] = verified
+
+    response = call(rest_event("POST", "/subscriptions", body={}, claims=claims))
+
+    assert response.status == 403
+    assert response.body == {"message": UNVERIFIED_EMAIL_MESSAGE}
     assert dynamodb.scan(TableName=SUBSCRIBERS_TABLE)["Count"] == 0
 
 

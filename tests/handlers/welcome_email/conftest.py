@@ -52,7 +52,16 @@ def verified_sender(aws: None) -> None:
 
 
 @pytest.fixture
-def handler_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def failure_queue_url(aws: None) -> str:
+    url: str = boto3.client("sqs", region_name=REGION).create_queue(
+        QueueName="welcome-email-failures"
+    )["QueueUrl"]
+    return url
+
+
+@pytest.fixture
+def handler_environment(failure_queue_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAILURE_QUEUE_URL", failure_queue_url)
     monkeypatch.setenv("SENDER_EMAIL", SENDER_EMAIL)
     monkeypatch.setenv("IDEMPOTENCY_TABLE", IDEMPOTENCY_TABLE)
     monkeypatch.setenv("SITE_URL", SITE_URL)

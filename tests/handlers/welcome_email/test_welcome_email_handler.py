@@ -194,22 +194,56 @@ def test_modify_and_remove_records_send_nothing(
         {"owner_sub": {"S": "sub-1"}, "email": {"N": "42"}, "subscribed_at": {"S": "x"}},
         {"owner_sub": {"S": "sub-1"}, "email": {"S": "jane@example.com"}},
         {"owner_sub": {"S": "sub-1"}, "email": {"BOGUS": "jane@example.com"}},
+        {**subscriber_image("sub-1", "jane@example.com"), "email_verified": {"BOOL": False}},
+        {k: v for k, v in subscriber_image("sub-1", "jane@x.com").items() if k != "email_verified"},
     ],
-    ids=["no-at", "space", "header-injection", "no-email", "number", "no-date", "bad-type"],
+    ids=[
+        "no-at",
+        "space",
+        "header-injection",
+        "no-email",
+        "number",
+        "no-date",
+        "bad-type",
+        "unverified",
+        "unmarked",
+    ],
 )
-def test_an_invalid_subscriber_is_skipped_not_retried(
+def test_an_invalid_subscriber_goes_to_the_failure_queue_with_its_reason(
     handler: ModuleType,
     sent_messages: SentMessages,
     capsys: pytest.CaptureFixture[str],
+    failure_queue_url: str,
     new_image: dict[str, Any],
 ) -> None:
     bad = stream_record(new_image, synthetic_sequence_number(1))
 
     response = invoke(handler, stream_event([bad, insert(2)]))
 
+    # Not retried (no batch item failure), nothing sent to it, and kept with why.
     assert response == failures()
     assert recipients(sent_messages) == ["user2@example.com"]
     assert emitted_metrics(capsys)["InvalidSubscriber"] == [1.0]
+    [message] = boto3.client("sqs", region_name=REGION).receive_message(
+        QueueUrl=failure_queue_url, MaxNumberOfMessages=10
+    )["Messages"]
+    recorded = json.loads(message["Body"])
+    assert recorded["condition"] == "InvalidSubscriber"
+    assert recorded["reason"]
+    assert recorded["eventID"] == bad["eventID"]
+    assert recorded["dynamodb"]["SequenceNumber"] == synthetic_sequence_number(1)
+
+
+def test_an_invalid_subscriber_is_retried_when_the_failure_queue_is_unreachable(
+    handler: ModuleType, sent_messages: SentMessages, failure_queue_url: str
+) -> None:
+    boto3.client("sqs", region_name=REGION).delete_queue(QueueUrl=failure_queue_url)
+
+    response = invoke(handler, stream_event([insert(1, "not-an-address"), insert(2)]))
+
+    # Reported for retry (then Lambda's own on-failure record): never dropped.
+    assert response == failures(synthetic_sequence_number(1))
+    assert recipients(sent_messages) == ["user2@example.com"]
 
 
 def test_an_invalid_address_is_masked_in_the_log(
@@ -219,7 +253,7 @@ def test_an_invalid_address_is_masked_in_the_log(
 
     output = logged(caplog)
     assert "jane doe" not in output
-    assert "Invalid subscriber record skipped" in output
+    assert "Invalid subscriber record sent to the failure queue" in output
 
 
 # --- failures that are retried -------------------------------------------------------------

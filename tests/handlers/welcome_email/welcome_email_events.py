@@ -51,6 +51,7 @@ def subscriber_image(
         "owner_sub": {"S": owner_sub},
         "email": {"S": email},
         "subscribed_at": {"S": subscribed_at},
+        "email_verified": {"BOOL": True},
     }
 
 

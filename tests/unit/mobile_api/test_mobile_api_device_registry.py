@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from mobile_api.devices import DeviceRegistry, TokenRejectedError, device_id_for
+from mobile_api.devices import DeviceRegistry, TokenRejectedError
 from mobile_api.models import Platform
 
 APP = "arn:aws:sns:us-east-1:123456789012:app/APNS/mobile-apns"
@@ -44,11 +43,6 @@ def test_a_token_sns_rejects_raises_and_writes_nothing() -> None:
     registry = DeviceRegistry(RejectingSns(), devices, {Platform.APNS: APP})  # type: ignore[arg-type]
 
     with pytest.raises(TokenRejectedError, match="hexadecimal"):
-        registry.register("owner", Platform.APNS, "ab" * 32)
+        registry.register("owner", Platform.APNS, "ab" * 32, "5d1e7f0a-8a4b-4c3d-9e2f-0a1b2c3d4e5f")
 
     assert devices.written == []
-
-
-def test_device_id_is_sha256_of_platform_and_token() -> None:
-    assert device_id_for(Platform.FCM, "tok") == hashlib.sha256(b"fcmtok").hexdigest()
-    assert device_id_for(Platform.FCM, "tok") != device_id_for(Platform.APNS, "tok")

@@ -14,8 +14,9 @@ from mobile_api.models import (
     NoteChanges,
     Platform,
     ShareRequest,
-    is_device_id,
 )
+
+INSTALLATION = "5d1e7f0a-8a4b-4c3d-9e2f-0a1b2c3d4e5f"
 
 
 def error_types(model: type[Any], data: dict[str, Any]) -> list[str]:
@@ -43,26 +44,38 @@ def test_changes_need_a_field_and_no_nulls() -> None:
 
 @pytest.mark.parametrize("token", ["ab" * 32, "AB" * 100])
 def test_apns_tokens_are_hex(token: str) -> None:
-    assert DeviceRegistration(platform=Platform.APNS, token=token).token == token
+    assert (
+        DeviceRegistration(platform=Platform.APNS, token=token, installation_id=INSTALLATION).token
+        == token
+    )
 
 
 @pytest.mark.parametrize("token", ["ab" * 31, "ab" * 101, "a" * 65, "zz" * 32])
 def test_bad_apns_tokens(token: str) -> None:
-    assert error_types(DeviceRegistration, {"platform": "apns", "token": token}) == ["apns_token"]
+    assert error_types(
+        DeviceRegistration, {"platform": "apns", "token": token, "installation_id": INSTALLATION}
+    ) == ["apns_token"]
 
 
 def test_fcm_tokens() -> None:
     token = "dQw4w9WgXcQ:APA91bH-" + "A_b" * 40
 
-    assert DeviceRegistration(platform=Platform.FCM, token=token).token == token
-    assert error_types(DeviceRegistration, {"platform": "fcm", "token": "a b"}) == ["fcm_token"]
-    assert error_types(DeviceRegistration, {"platform": "fcm", "token": "ab" * 32}) == [
-        "wrong_platform"
-    ]
+    assert (
+        DeviceRegistration(platform=Platform.FCM, token=token, installation_id=INSTALLATION).token
+        == token
+    )
+    assert error_types(
+        DeviceRegistration, {"platform": "fcm", "token": "a b", "installation_id": INSTALLATION}
+    ) == ["fcm_token"]
+    assert error_types(
+        DeviceRegistration, {"platform": "fcm", "token": "ab" * 32, "installation_id": INSTALLATION}
+    ) == ["wrong_platform"]
 
 
 def test_an_unknown_platform_is_reported_alone() -> None:
-    assert error_types(DeviceRegistration, {"platform": "mpns", "token": "x y"}) == ["enum"]
+    assert error_types(
+        DeviceRegistration, {"platform": "mpns", "token": "x y", "installation_id": INSTALLATION}
+    ) == ["enum"]
 
 
 @pytest.mark.parametrize(
@@ -76,7 +89,13 @@ def test_share_addresses_are_checked(email: str) -> None:
         assert error_types(ShareRequest, {"email": email}) == ["email"]
 
 
-def test_device_ids_are_lowercase_sha256_hex() -> None:
-    assert is_device_id("a" * 64)
-    assert not is_device_id("A" * 64)
-    assert not is_device_id("a" * 63)
+@pytest.mark.parametrize(
+    "installation_id", [INSTALLATION.upper(), INSTALLATION.replace("-", ""), "phone-1", 7]
+)
+def test_installation_ids_are_lowercase_uuids(installation_id: Any) -> None:
+    errors = error_types(
+        DeviceRegistration,
+        {"platform": "apns", "token": "ab" * 32, "installation_id": installation_id},
+    )
+
+    assert errors == ["string_type" if installation_id == 7 else "installation_id"]

@@ -61,7 +61,10 @@ def test_unusable_messages_are_refused_with_a_reason(raw: str, reason: str) -> N
         parse_push_message(raw)
 
 
-def test_the_devices_table_is_required() -> None:
-    assert load_settings({"DEVICES_TABLE": "devices"}).devices_table == "devices"
+def test_the_devices_table_and_dead_letter_queue_are_required() -> None:
+    settings = load_settings({"DEVICES_TABLE": "devices", "DEAD_LETTER_QUEUE_URL": "dlq"})
+    assert (settings.devices_table, settings.dead_letter_queue_url) == ("devices", "dlq")
     with pytest.raises(ConfigurationError, match="DEVICES_TABLE"):
-        load_settings({})
+        load_settings({"DEAD_LETTER_QUEUE_URL": "dlq"})
+    with pytest.raises(ConfigurationError, match="DEAD_LETTER_QUEUE_URL"):
+        load_settings({"DEVICES_TABLE": "devices", "DEAD_LETTER_QUEUE_URL": " "})

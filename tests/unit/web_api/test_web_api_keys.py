@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from web_api.api import MAX_BODY_BYTES, Caller, caller_from_event, gate
+from web_api.api import MAX_BODY_BYTES, Caller, caller_from_event, gate, parse_json_body
 from web_api.models import ImageContentType
 from web_api.uploads import thumbnail_prefix, upload_key
 
@@ -54,10 +54,23 @@ def event(
 
 
 def test_caller_comes_from_the_authorizer_claims() -> None:
-    assert caller_from_event(event({"sub": SUB, "email": "a@example.com"})) == Caller(
-        sub=SUB, email="a@example.com"
+    claims = {"sub": SUB, "email": "a@example.com", "email_verified": "true"}
+    assert caller_from_event(event(claims)) == Caller(
+        sub=SUB, email="a@example.com", email_verified=True
     )
-    assert caller_from_event(event({"sub": SUB})) == Caller(sub=SUB, email=None)
+    assert caller_from_event(event({"sub": SUB})) == Caller(
+        sub=SUB, email=None, email_verified=False
+    )
+
+
+@pytest.mark.parametrize("verified", [None, "false", "False", "TRUE", "1", "", False])
+def test_only_a_true_email_verified_claim_verifies_the_email(verified: Any) -> None:
+    claims = {"sub": SUB, "email": "a@example.com", "email_verified": verified}
+
+    found = caller_from_event(event(claims))
+
+    assert found is not None
+    assert not found.email_verified
 
 
 @pytest.mark.parametrize(
@@ -104,7 +117,7 @@ def test_health_is_public_for_get_only() -> None:
     ],
 )
 def test_gate_measures_the_decoded_body(size: int, base64_encoded: bool, status: Any) -> None:
-    body = "x" * size
+    body = '"' + "x" * (size - 2) + '"'
     if base64_encoded:
         body = base64.b64encode(body.encode()).decode()
 
@@ -119,3 +132,52 @@ def test_gate_refuses_undecodable_bodies(body: str) -> None:
         HTTPStatus.BAD_REQUEST,
         "Request body is not valid UTF-8 text",
     )
+
+
+# Deeper than the interpreter's recursion limit, yet well inside the body size limit.
+DEEPLY_NESTED = "[" * 5_000 + "]" * 5_000
+HUGE_INTEGER = '{"title": ' + "9" * 4301 + "}"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{", "Request body is not valid JSON"),
+        (DEEPLY_NESTED, "Request body is nested too deeply"),
+        (HUGE_INTEGER, "Request body holds a number too large to read"),
+        ('{"title": NaN}', "Request body is not valid JSON: NaN is not a JSON value"),
+        ('{"title": -Infinity}', "Request body is not valid JSON: -Infinity is not a JSON value"),
+        (
+            '{"title": "\\ud800"}',
+            "Request body holds a lone UTF-16 surrogate (\\ud800-\\udfff escape)",
+        ),
+        (
+            '{"\\udfff": [1, {"a": "ok"}]}',
+            "Request body holds a lone UTF-16 surrogate (\\ud800-\\udfff escape)",
+        ),
+    ],
+    ids=["syntax", "depth", "digits", "nan", "infinity", "surrogate", "surrogate-key"],
+)
+def test_gate_answers_400_for_every_body_json_cannot_decode(body: str, message: str) -> None:
+    assert gate(event({"sub": SUB}, body=body)) == (HTTPStatus.BAD_REQUEST, message)
+
+
+def test_gate_accepts_a_surrogate_pair_and_a_4300_digit_integer() -> None:
+    body = '{"title": "\\ud83d\\ude00", "n": ' + "9" * 4300 + "}"
+
+    assert gate(event({"sub": SUB}, body=body)) is None
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_gate_refuses_bodies_that_are_not_json(content_type: str) -> None:
+    request = event({"sub": SUB}, body="title=x")
+    request["headers"] = {"Content-Type": content_type}
+
+    assert gate(request) == (
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+        "Request body must be sent as application/json",
+    )
+
+
+def test_parse_json_body_returns_the_document() -> None:
+    assert parse_json_body('{"a": [1, "\\u00e9"]}') == {"a": [1, "\u00e9"]}

@@ -8,6 +8,7 @@ ENVIRONMENT = {
     "SENDER_EMAIL": "no-reply@example.com",
     "IDEMPOTENCY_TABLE": "welcome-idempotency",
     "SITE_URL": "http://127.0.0.1:8080/site/",
+    "FAILURE_QUEUE_URL": "http://127.0.0.1:5000/123456789012/welcome-failures",
 }
 
 
@@ -16,6 +17,7 @@ def test_settings_are_read_from_the_environment() -> None:
         sender_email="no-reply@example.com",
         idempotency_table="welcome-idempotency",
         site_url="http://127.0.0.1:8080/site/",
+        failure_queue_url="http://127.0.0.1:5000/123456789012/welcome-failures",
         site_name="Items",
     )
 

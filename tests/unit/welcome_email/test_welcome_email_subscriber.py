@@ -20,6 +20,7 @@ IMAGE = {
     "owner_sub": {"S": "3f2504e0-4f89-11d3-9a0c-0305e82c3301"},
     "email": {"S": "jane.doe@example.com"},
     "subscribed_at": {"S": "2024-03-07T09:15:00Z"},
+    "email_verified": {"BOOL": True},
 }
 
 
@@ -58,6 +59,9 @@ def test_surrounding_whitespace_is_trimmed() -> None:
         ({**IMAGE, "owner_sub": {"N": "1"}}, "owner_sub is missing"),
         ({k: v for k, v in IMAGE.items() if k != "subscribed_at"}, "subscribed_at is missing"),
         ({**IMAGE, "email": {"S": "jane.doe"}}, "not a deliverable address"),
+        ({k: v for k, v in IMAGE.items() if k != "email_verified"}, "never verified"),
+        ({**IMAGE, "email_verified": {"BOOL": False}}, "never verified"),
+        ({**IMAGE, "email_verified": {"S": "true"}}, "never verified"),
     ],
 )
 def test_an_image_that_cannot_become_an_email_is_rejected(
