@@ -299,7 +299,13 @@ class ShardPoller:
             records = self._next_batch(stop)
             if not records:
                 return False
-            kept = [r for r in records if self.mapping.filters.matches(self.source.filter_view(r))]
+            filters = self.mapping.filters
+            # Without patterns every record passes: skip decoding each one for the view.
+            kept = (
+                [r for r in records if filters.matches(self.source.filter_view(r))]
+                if filters.patterns
+                else records
+            )
             self.stats.records_filtered_out += len(records) - len(kept)
             if not kept:
                 self._checkpoint(records[-1])
