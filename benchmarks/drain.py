@@ -2,7 +2,7 @@
 
 The integration path on the emulator, without Terraform: a 4-shard stream, the archive
 bucket and the host build of stream_processor deployed as the local environment deploys
-them, with the local tfvars' mapping settings (batch 1000, parallelization factor 2).
+them, with the local tfvars' mapping settings (batch 1000, parallelization factor 1).
 A warm-up stream starts the runtime and every worker (timed: the cold figure); a second
 stream is filled with the records (random partition keys, one Kinesis record each; the
 producer's rate is reported too), then mapped, and the clock runs from the moment the
@@ -37,7 +37,7 @@ FUNCTION = "stream-processor"
 MAPPING_SETTINGS = {
     "BatchSize": 1000,
     "MaximumBatchingWindowInSeconds": 1,
-    "ParallelizationFactor": 2,
+    "ParallelizationFactor": 1,
     "MaximumRetryAttempts": 2,
     "FunctionResponseTypes": ["ReportBatchItemFailures"],
     "StartingPosition": "TRIM_HORIZON",
@@ -230,7 +230,7 @@ def run(records: int) -> Section:
             ]
         ],
         notes=[
-            f"{SHARDS} shards x parallelization factor 2 = pollers; peak = most invocations "
+            f"{SHARDS} shards x parallelization factor 1 = pollers; peak = most invocations "
             "of the function in flight at once (one worker process each)",
             "clock from the moment the warm runtime polls the filled stream to the last record "
             "archived; every record checked to be archived exactly once. Cold: "
