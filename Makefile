@@ -197,7 +197,7 @@ test-python: build runtime-libs tfrc
 
 # ---- Benchmarks --------------------------------------------------------------------------
 .PHONY: bench
-bench: build runtime-libs ## Stream processor throughput, cold starts, zip sizes (ratios vs baselines)
+bench: build runtime-libs ## Stream processor throughput, local drain rate, cold starts, zip sizes (ratios vs baselines)
 	$(PY) -m benchmarks
 
 # ---- Real AWS environments ---------------------------------------------------------------
