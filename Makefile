@@ -27,14 +27,34 @@ export CHECKPOINT_DISABLE := 1
 help: ## List the targets
 	@grep -hE '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-$(VENV_STAMP): requirements-dev.txt
-	@echo "==> Installing the development tooling into $(VENV) (a few minutes the first time)"
+UV              := $(VENV)/bin/uv
+NPROC           := $(shell nproc 2>/dev/null || echo 2)
+
+# ---- Dependencies: every requirements file has a hashed lock (tools/lock_requirements.py) --
+# Requirements files list direct dependencies; `make lock` resolves each into its lock
+# (per function: locks/lambda-arm64.txt, locks/lambda-x86_64.txt, locks/host.txt) and
+# every install requires the lock's hashes. A requirements file changed after its lock
+# stops the install with "run make lock". Upgrade one package: `make lock UPGRADE=name`.
+LOCK_CHECK = $(PYTHON_BOOTSTRAP) -m tools.lock_requirements --check
+
+# uv installs everything else, so it comes first: its pin and hashes from the dev lock.
+$(UV): requirements-dev.lock
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
-	$(VENV)/bin/pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt
+	$(PYTHON_BOOTSTRAP) -m tools.lock_requirements --print-pin requirements-dev.lock uv > $(VENV)/uv.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(VENV)/uv.lock
 	touch $@
 
-.PHONY: venv
+$(VENV_STAMP): requirements-dev.txt requirements-dev.lock $(UV)
+	@$(LOCK_CHECK) requirements-dev.txt requirements-dev.lock
+	@echo "==> Installing the development tooling into $(VENV) (a minute the first time)"
+	$(UV) pip install --python $(PY) --require-hashes -r requirements-dev.lock
+	touch $@
+
+.PHONY: venv lock
 venv: $(VENV_STAMP) ## Create .venv with the development and test tooling
+
+lock: $(UV) ## Resolve every requirements file into its hashed lock (UPGRADE="pkg ..." moves those)
+	$(PY) -m tools.lock_requirements $(foreach name,$(UPGRADE),--upgrade-package $(name))
 
 $(TF_CLI_CONFIG_FILE): Makefile
 	@mkdir -p $(@D)/plugin-cache
@@ -97,10 +117,11 @@ RUNTIME_LIBS       := .build/lambda-runtime-libs
 RUNTIME_LIBS_STAMP := $(RUNTIME_LIBS)/.installed
 
 # What the Lambda runtime provides (boto3), for the local runtime's isolated workers.
-$(RUNTIME_LIBS_STAMP): local_runtime/lambda-runtime-requirements.txt $(VENV_STAMP)
+$(RUNTIME_LIBS_STAMP): local_runtime/lambda-runtime-requirements.txt local_runtime/lambda-runtime.lock $(UV)
+	@$(LOCK_CHECK) local_runtime/lambda-runtime-requirements.txt local_runtime/lambda-runtime.lock
 	rm -rf $(RUNTIME_LIBS)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile --only-binary=:all: \
-	  --target $(RUNTIME_LIBS) -r local_runtime/lambda-runtime-requirements.txt
+	$(UV) pip install --quiet --python $(PY) --require-hashes --link-mode=copy \
+	  --target $(RUNTIME_LIBS) -r local_runtime/lambda-runtime.lock
 	touch $@
 
 .PHONY: runtime-libs
@@ -127,9 +148,11 @@ TF_ROOTS   := $(sort $(dir $(wildcard modules/*/versions.tf infra/environments/*
 TF_TESTED  := $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl infra/shared/*/tests/*.tftest.hcl infra/environments/*/tests/*.tftest.hcl))))
 CHECKOV    := $(CHECKOV_VENV)/bin/checkov
 
-$(CHECKOV): requirements-checkov.txt
-	$(PYTHON_BOOTSTRAP) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+$(CHECKOV): requirements-checkov.txt requirements-checkov.lock $(UV)
+	@$(LOCK_CHECK) requirements-checkov.txt requirements-checkov.lock
+	$(UV) venv --quiet --clear --python $(PYTHON_BOOTSTRAP) $(CHECKOV_VENV)
+	$(UV) pip install --quiet --python $(CHECKOV_VENV)/bin/python --require-hashes \
+	  -r requirements-checkov.lock
 	touch $@
 
 .PHONY: lint lint-python lint-terraform checkov
@@ -179,21 +202,34 @@ test: lint test-terraform test-python ## The full suite: lint, terraform test, u
 browser-packages:
 	@tools/install_browser_packages.sh
 
+# Modules are tested concurrently (each `terraform test` is one process tree, its output
+# kept together); init runs first, one module at a time, as the plugin cache is shared.
+TF_TEST_JOBS ?= $(NPROC)
+TF_TEST_RUNS := $(addprefix terraform-test/,$(TF_TESTED))
+
+.PHONY: $(TF_TEST_RUNS)
 test-terraform: tfrc
 	@for dir in $(TF_TESTED); do \
-	  echo "terraform test $$dir"; \
 	  $(TF) -chdir=$$dir init -backend=false -input=false -no-color >/dev/null || exit 1; \
-	  $(TF) -chdir=$$dir test -no-color || exit 1; \
 	done
+	@$(MAKE) --no-print-directory -j$(TF_TEST_JOBS) --output-sync=target $(TF_TEST_RUNS)
+
+$(TF_TEST_RUNS): terraform-test/%:
+	@echo "terraform test $*"
+	@$(TF) -chdir=$* test -no-color
 
 # Integration tests apply infra/environments/local to a fresh emulator and drive the
 # built host artifacts through the local runtime, so they need both.
+# pytest-xdist runs the suite on every core; each worker has its own emulators, ports and
+# temporary directories, and the integration tests share one worker (one xdist group), so
+# infra/environments/local is applied once per run.
+PYTEST_WORKERS ?= $(NPROC)
 test-python: build runtime-libs tfrc browser-packages
-	$(PYTEST)
+	$(PYTEST) -n $(PYTEST_WORKERS) --dist loadgroup
 
 # ---- Benchmarks --------------------------------------------------------------------------
 .PHONY: bench
-bench: build runtime-libs ## Stream processor throughput, cold starts, zip sizes (ratios vs baselines)
+bench: build runtime-libs ## Stream processor throughput, local drain rate, cold starts, zip sizes (ratios vs baselines)
 	$(PY) -m benchmarks
 
 # ---- Real AWS environments ---------------------------------------------------------------

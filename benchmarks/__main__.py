@@ -14,7 +14,7 @@ from pathlib import Path
 from benchmarks import REPO_ROOT
 from benchmarks.report import Section, format_table, write_json
 
-BENCHMARKS = ("throughput", "cold_start", "sizes", "build", "thumbnailer")
+BENCHMARKS = ("throughput", "drain", "cold_start", "sizes", "build", "thumbnailer")
 DEFAULT_OUTPUT = REPO_ROOT / ".benchmarks" / "latest.json"
 
 
@@ -54,6 +54,11 @@ def _runners(args: argparse.Namespace) -> dict[str, Callable[[], Section]]:
 
         return throughput.run(args.repeat, records=args.records)
 
+    def drain() -> Section:
+        from benchmarks import drain
+
+        return drain.run(records=args.records)
+
     def cold_start() -> Section:
         from benchmarks import cold_start
 
@@ -76,6 +81,7 @@ def _runners(args: argparse.Namespace) -> dict[str, Callable[[], Section]]:
 
     return {
         "throughput": throughput,
+        "drain": drain,
         "cold_start": cold_start,
         "sizes": sizes,
         "build": build,

@@ -14,7 +14,7 @@ then handled as API Gateway handles it:
 Deviations, all local-only: every stage serves the current resources (moto keeps no
 deployment snapshots), path parameters are passed undecoded as REST APIs do, a body
 that is not UTF-8 is base64-encoded even when binaryMediaTypes does not list its
-type, and requests to one function are served one at a time (one warm worker).
+type. Concurrent requests run concurrently, each on its own warm worker of the function.
 """
 
 from __future__ import annotations

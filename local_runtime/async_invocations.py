@@ -1,7 +1,7 @@
 """Lambda's asynchronous invocation (how S3 invokes functions), as AWS documents it.
 
-- Events wait in a per-function queue and are invoked one at a time (the worker is
-  a single warm container).
+- Events wait in a per-function queue; up to ASYNC_CONCURRENCY of them are invoked at
+  once (the function's worker pool bounds that by its concurrency too).
 - A failed invocation is retried MaximumRetryAttempts times (default 2), after a
   delay; Lambda waits about 1 then 2 minutes, locally the delays are short.
   Other events of the function go ahead while one waits for its retry.
@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_RETRY_ATTEMPTS = 2
 DEFAULT_MAX_EVENT_AGE_SECONDS = 21600
 LOCAL_RETRY_DELAYS_SECONDS = (1.0, 2.0)
+# Events of one function in flight at once (consumers of its queue).
+ASYNC_CONCURRENCY = 4
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ class AsyncInvoker:
         self._age_clock = age_clock
         self._order = itertools.count()
         self._queues: dict[str, list[_Queued]] = {}
-        self._threads: dict[str, threading.Thread] = {}
+        self._threads: dict[str, list[threading.Thread]] = {}
         self._wakeup = threading.Condition()
         self._stop = False
         self.stats: dict[str, AsyncStats] = {}
@@ -122,14 +124,18 @@ class AsyncInvoker:
             stats.events_received += 1
             stats.queued = len(queue)
             if function_arn not in self._threads:
-                thread = threading.Thread(
-                    target=self._run,
-                    args=(function_arn,),
-                    name=f"async-{function_arn.rsplit(':', 1)[-1]}",
-                    daemon=True,
-                )
-                self._threads[function_arn] = thread
-                thread.start()
+                consumers = [
+                    threading.Thread(
+                        target=self._run,
+                        args=(function_arn,),
+                        name=f"async-{function_arn.rsplit(':', 1)[-1]}-{consumer}",
+                        daemon=True,
+                    )
+                    for consumer in range(ASYNC_CONCURRENCY)
+                ]
+                self._threads[function_arn] = consumers
+                for thread in consumers:
+                    thread.start()
             self._wakeup.notify_all()
         return request_id
 
@@ -137,8 +143,9 @@ class AsyncInvoker:
         with self._wakeup:
             self._stop = True
             self._wakeup.notify_all()
-        for thread in list(self._threads.values()):
-            thread.join(timeout=30)
+        for consumers in list(self._threads.values()):
+            for thread in consumers:
+                thread.join(timeout=30)
 
     def _next_due(self, function_arn: str) -> _Queued | None:
         """Block until an event of this function is due; None once stopped."""

@@ -12,7 +12,9 @@ Lambda's poller, as AWS documents it, run against the emulator per shard:
   MaximumRecordAgeInSeconds, the batch's metadata goes to the on-failure destination
   and the poller moves on; -1 means "until the record expires";
 - the shard's checkpoint only moves past records that are done, and it is persisted
-  so a restarted runtime resumes where it stopped.
+  so a restarted runtime resumes where it stopped;
+- shards are polled concurrently, and ParallelizationFactor splits a shard into lanes
+  by partition key, each with its own batches in flight and its own checkpoint.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import logging
 import threading
 import time
 import uuid
+import zlib
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -96,6 +99,8 @@ class MappingConfig:
     on_failure_destination: str | None
     filters: FilterCriteria
     enabled: bool
+    # Batches of one shard in flight at once, split by partition key (1-10).
+    parallelization_factor: int = 1
 
     @classmethod
     def from_api(cls, mapping: Mapping[str, Any]) -> MappingConfig:
@@ -119,6 +124,7 @@ class MappingConfig:
             on_failure_destination=destination.get("Destination") or None,
             filters=FilterCriteria.from_api(mapping.get("FilterCriteria")),
             enabled=is_enabled(mapping),
+            parallelization_factor=max(1, int(mapping.get("ParallelizationFactor") or 1)),
         )
 
 
@@ -132,6 +138,21 @@ def is_enabled(mapping: Mapping[str, Any]) -> bool:
 
 def _int_or(value: Any, default: int) -> int:
     return default if value is None else int(value)
+
+
+def partition_key(record: StreamRecord) -> str:
+    """The key Lambda keeps records in order by: Kinesis' partition key, or DynamoDB's
+    item key (every change of one item stays in order)."""
+    kinesis = record.event_record.get("kinesis")
+    if kinesis is not None:
+        return str(kinesis.get("partitionKey", ""))
+    return json.dumps(record.event_record.get("dynamodb", {}).get("Keys"), sort_keys=True)
+
+
+def lane_of(record: StreamRecord, lanes: int) -> int:
+    """The lane (0..lanes-1) of a shard that delivers this record: a stable hash of its
+    partition key, so one key always goes through the same lane, in order."""
+    return zlib.crc32(partition_key(record).encode()) % lanes
 
 
 class Invoker(Protocol):
@@ -167,7 +188,13 @@ class ShardStats:
 
 
 class ShardPoller:
-    """Delivers one shard of one mapping to its function, in order, until stopped."""
+    """Delivers one shard of one mapping to its function, in order, until stopped.
+
+    With a parallelization factor above 1, one poller per lane reads the shard and
+    delivers only the records whose partition key hashes to its lane: batches of one
+    shard are then in flight concurrently while each key keeps its order, as Lambda
+    does. Each lane keeps its own checkpoint.
+    """
 
     def __init__(  # noqa: PLR0917 - one poller wires these collaborators together
         self,
@@ -178,10 +205,15 @@ class ShardPoller:
         checkpoints: CheckpointStore,
         destination: FailureDestination,
         clock: Any = time,
+        lane: int = 0,
     ) -> None:
         self.mapping = mapping
         self.source = source
         self.shard_id = shard_id
+        self.lane = lane
+        lanes = mapping.parallelization_factor
+        # Where the checkpoint is kept and how the runtime names this poller.
+        self.position_key = shard_id if lanes == 1 else f"{shard_id}/lane-{lane}"
         self.invoker = invoker
         self._checkpoints = checkpoints
         self._destination = destination
@@ -190,7 +222,7 @@ class ShardPoller:
         self._carry: list[StreamRecord] = []  # read but not yet batched
         self._iterator: str | None = None
         self._shard_closed = False
-        self.stats = ShardStats(checkpoint=checkpoints.get(mapping.uuid, shard_id))
+        self.stats = ShardStats(checkpoint=checkpoints.get(mapping.uuid, self.position_key))
 
     # -- reading -----------------------------------------------------------------
     def _ensure_iterator(self) -> None:
@@ -210,7 +242,8 @@ class ShardPoller:
         )
         if self._iterator is None:
             self._shard_closed = True
-        self._carry.extend(records)
+        lanes = self.mapping.parallelization_factor
+        self._carry.extend(r for r in records if lanes == 1 or lane_of(r, lanes) == self.lane)
         return bool(records)
 
     def _next_batch(self, stop: threading.Event) -> list[StreamRecord]:
@@ -270,7 +303,13 @@ class ShardPoller:
             records = self._next_batch(stop)
             if not records:
                 return False
-            kept = [r for r in records if self.mapping.filters.matches(self.source.filter_view(r))]
+            filters = self.mapping.filters
+            # Without patterns every record passes: skip decoding each one for the view.
+            kept = (
+                [r for r in records if filters.matches(self.source.filter_view(r))]
+                if filters.patterns
+                else records
+            )
             self.stats.records_filtered_out += len(records) - len(kept)
             if not kept:
                 self._checkpoint(records[-1])
@@ -410,7 +449,7 @@ class ShardPoller:
 
     def _checkpoint(self, record: StreamRecord) -> None:
         self.stats.checkpoint = record.sequence_number
-        self._checkpoints.put(self.mapping.uuid, self.shard_id, record.sequence_number)
+        self._checkpoints.put(self.mapping.uuid, self.position_key, record.sequence_number)
 
 
 def _payload_bytes(records: list[StreamRecord]) -> int:

@@ -45,13 +45,16 @@ from local_runtime.s3_notifications import S3NotificationPoller, SeenObjects
 from local_runtime.site import SiteFiles
 from local_runtime.sqs import Queue, QueueMappingConfig, QueuePoller
 from local_runtime.status_report import problems, read_status
-from local_runtime.worker import FunctionWorker
+from local_runtime.worker import FunctionWorker, WorkerPool
 
 log = logging.getLogger(__name__)
 
 DISCOVERY_INTERVAL_SECONDS = 2.0
-# Second part of a queue poller's key (a stream poller's is its shard id).
+# Second part of a queue poller's key (a stream poller's is its shard id and lane).
 QUEUE_POLLER = "queue"
+# Concurrent invocations of a function without reserved concurrency. Lambda's account
+# limit is far higher; here every one is a process on the developer's machine.
+UNRESERVED_CONCURRENCY = 8
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ class LocalRuntime:
         )
         self._functions_lock = threading.Lock()
         self._deployed: dict[str, DeployedFunction] = {}
-        self._workers: dict[str, FunctionWorker] = {}
+        self._workers: dict[str, WorkerPool] = {}
         self._pollers: dict[tuple[str, str], _RunningPoller] = {}
         self._errors: dict[str, str] = {}
         self._failure_queues: list[FailureQueue] = []
@@ -145,8 +148,8 @@ class LocalRuntime:
                 functions[function.arn] = function
         return functions
 
-    def invoker_for(self, function_arn: str) -> FunctionWorker:
-        """The warm worker of a deployed function (API Gateway and S3 invoke through it)."""
+    def invoker_for(self, function_arn: str) -> WorkerPool:
+        """The workers of a deployed function (API Gateway, queues and async invoke it)."""
         # A qualified ARN (":alias") names the function too; the runtime runs $LATEST.
         function_arn = ":".join(function_arn.split(":")[:7])
         function = self._deployed.get(function_arn)
@@ -156,12 +159,19 @@ class LocalRuntime:
             )
         return self._worker(function)
 
-    def _all_workers(self) -> list[FunctionWorker]:
+    def _all_workers(self) -> list[WorkerPool]:
         with self._functions_lock:
             return list(self._workers.values())
 
-    def _worker(self, function: DeployedFunction) -> FunctionWorker:
-        # Pollers, API requests and async events ask concurrently; one worker per function.
+    def _concurrency_limit(self, function: DeployedFunction) -> int:
+        """The function's reserved concurrency, or the local default when unreserved."""
+        reserved = self._lambda.get_function_concurrency(FunctionName=function.arn).get(
+            "ReservedConcurrentExecutions"
+        )
+        return UNRESERVED_CONCURRENCY if reserved is None else int(reserved)
+
+    def _worker(self, function: DeployedFunction) -> WorkerPool:
+        # Pollers, API requests and async events ask concurrently; one pool per function.
         with self._functions_lock:
             current = self._workers.get(function.arn)
             if current is not None and current.function == function:
@@ -169,23 +179,31 @@ class LocalRuntime:
             if current is not None:
                 current.stop()  # code or configuration changed: next invoke is a cold start
                 log.info("%s: new code or configuration, workers restarted", function.name)
-            worker = FunctionWorker(
-                function,
-                self._artifacts.code_dir(function),
-                list(self.settings.runtime_libs),
-                base_environment={
-                    "AWS_ENDPOINT_URL": self.settings.endpoint_url,
-                    "AWS_REGION": self.settings.region,
-                    "AWS_DEFAULT_REGION": self.settings.region,
-                    "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
-                    "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
-                    "AWS_SESSION_TOKEN": os.environ.get("AWS_SESSION_TOKEN", "testing"),
-                },
-                log_file=self.settings.state_dir / "logs" / f"{function.name}.log",
-                counters=current.counters if current is not None else None,
-            )
-            self._workers[function.arn] = worker
-            return worker
+            code_dir = self._artifacts.code_dir(function)
+            log_file = self.settings.state_dir / "logs" / f"{function.name}.log"
+            # The function's counters outlive its workers: a restart is a cold start.
+            counters = current.counters if current is not None else FunctionCounters()
+
+            def new_worker() -> FunctionWorker:
+                return FunctionWorker(
+                    function,
+                    code_dir,
+                    list(self.settings.runtime_libs),
+                    base_environment={
+                        "AWS_ENDPOINT_URL": self.settings.endpoint_url,
+                        "AWS_REGION": self.settings.region,
+                        "AWS_DEFAULT_REGION": self.settings.region,
+                        "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
+                        "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
+                        "AWS_SESSION_TOKEN": os.environ.get("AWS_SESSION_TOKEN", "testing"),
+                    },
+                    log_file=log_file,
+                    counters=counters,
+                )
+
+            pool = WorkerPool(function, new_worker, self._concurrency_limit(function), counters)
+            self._workers[function.arn] = pool
+            return pool
 
     def _source(self, mapping: MappingConfig, function: DeployedFunction) -> StreamSource | None:
         service = mapping.source_arn.split(":")[2]
@@ -260,7 +278,8 @@ class LocalRuntime:
     def _serve_stream_mapping(
         self, raw: Mapping[str, Any], function: DeployedFunction
     ) -> set[tuple[str, str]]:
-        """Keep one poller per shard running; returns their keys."""
+        """Keep one poller per shard and lane running (the mapping's parallelization
+        factor: lanes of one shard split it by partition key); returns their keys."""
         mapping = MappingConfig.from_api(raw)
         if not mapping.enabled:
             return set()
@@ -270,24 +289,29 @@ class LocalRuntime:
         worker = self._worker(function)
         keys: set[tuple[str, str]] = set()
         for shard_id in source.shard_ids():
-            key = (mapping.uuid, shard_id)
-            keys.add(key)
-            existing = self._pollers.get(key)
-            # A new worker means new code or settings: the poller must invoke that one.
-            if (
-                existing
-                and isinstance(existing.poller, ShardPoller)
-                and existing.poller.mapping == mapping
-                and existing.poller.invoker is worker
-                and existing.alive
-            ):
-                continue
-            self._start_poller(
-                key,
-                ShardPoller(
-                    mapping, source, shard_id, worker, self._checkpoints, self._destination
-                ),
-            )
+            for lane in range(mapping.parallelization_factor):
+                poller = ShardPoller(
+                    mapping,
+                    source,
+                    shard_id,
+                    worker,
+                    self._checkpoints,
+                    self._destination,
+                    lane=lane,
+                )
+                key = (mapping.uuid, poller.position_key)
+                keys.add(key)
+                existing = self._pollers.get(key)
+                # A new worker means new code or settings: the poller must invoke that one.
+                if (
+                    existing
+                    and isinstance(existing.poller, ShardPoller)
+                    and existing.poller.mapping == mapping
+                    and existing.poller.invoker is worker
+                    and existing.alive
+                ):
+                    continue
+                self._start_poller(key, poller)
         return keys
 
     def _serve_queue_mapping(
@@ -367,6 +391,14 @@ class LocalRuntime:
             "functions": self._function_status(),
             "apis": self._gateway.describe(),
             "failure_queues": {q.name: asdict(q) for q in self._failure_queues},
+            "concurrency": {
+                pool.function.name: {
+                    "limit": pool.limit,
+                    "peak": pool.peak_concurrency,
+                    "overlapping_invocations": pool.overlapping_invocations,
+                }
+                for pool in self._all_workers()
+            },
         }
 
     def _function_status(self) -> dict[str, dict[str, Any]]:

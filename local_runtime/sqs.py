@@ -21,10 +21,13 @@ documents it, per mapping:
 - received messages over the 6 MB payload are split into several invocations; in a
   FIFO queue the parts after a failed one are left for redelivery, to keep order.
 FIFO queues work unchanged: SQS hands out a message group's messages in order and
-none of a group while some of it is in flight, and the poller is sequential. (moto
-5.2.1 can reorder a group when in-flight messages time out; SQS does not.)
-Not implemented: ScalingConfig.MaximumConcurrency (one batch at a time per mapping,
-which is within any maximum), and Lambda's scale-out to several concurrent pollers.
+none of a group while some of it is in flight, and a FIFO mapping's poller is
+sequential. (moto 5.2.1 can reorder a group when in-flight messages time out; SQS
+does not.)
+A standard queue is polled by several loops at once, each receiving and delivering
+its own batches, as Lambda's pollers scale out: ScalingConfig.MaximumConcurrency of
+them, or STANDARD_QUEUE_POLLERS without one (the function's concurrency bounds the
+invocations in flight as well).
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ log = logging.getLogger(__name__)
 MAX_MESSAGES_PER_CALL = 10
 LONG_POLL_SECONDS = 1
 DEFAULT_BATCH_SIZE = 10
+# Concurrent batches of a standard queue without MaximumConcurrency: Lambda starts with
+# five pollers, and scales further than a laptop should.
+STANDARD_QUEUE_POLLERS = 5
 _ERROR_PAUSE_SECONDS = 1.0
 
 
@@ -69,7 +75,7 @@ class QueueMappingConfig:
     report_batch_item_failures: bool
     filters: FilterCriteria
     enabled: bool
-    # Recorded to be reported; one sequential poller never exceeds it.
+    # How many batches of a standard queue are in flight at once (None: not set).
     maximum_concurrency: int | None
 
     @classmethod
@@ -230,7 +236,7 @@ class QueueStats:
 
 
 class QueuePoller:
-    """Delivers one SQS mapping's messages to its function, one batch at a time."""
+    """Delivers one SQS mapping's messages to its function, `concurrency` batches at once."""
 
     def __init__(
         self,
@@ -246,8 +252,32 @@ class QueuePoller:
         self._invoker_for = invoker_for
         self._clock = clock
         self.stats = QueueStats()
+        self._stats_lock = threading.Lock()  # the polling loops count concurrently
+
+    def _count(self, counter: str, increment: int = 1) -> None:
+        with self._stats_lock:
+            setattr(self.stats, counter, getattr(self.stats, counter) + increment)
+
+    @property
+    def concurrency(self) -> int:
+        """Batches in flight at once: one for FIFO (order), else the mapping's maximum."""
+        if self.mapping.fifo:
+            return 1
+        return self.mapping.maximum_concurrency or STANDARD_QUEUE_POLLERS
 
     def run(self, stop: threading.Event) -> None:
+        """Poll with `concurrency` loops at once until stopped."""
+        others = [
+            threading.Thread(target=self._poll, args=(stop,), daemon=True)
+            for _ in range(self.concurrency - 1)
+        ]
+        for thread in others:
+            thread.start()
+        self._poll(stop)
+        for thread in others:
+            thread.join()
+
+    def _poll(self, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
                 self.step(stop)
@@ -266,7 +296,7 @@ class QueuePoller:
         for record in received:
             (kept if self.mapping.filters.matches(filter_view(record)) else dropped).append(record)
         if dropped:
-            self.stats.messages_filtered_out += len(dropped)
+            self._count("messages_filtered_out", len(dropped))
             self._delete(dropped)
         for records in payload_batches(kept):
             if not self._deliver(records) and self.mapping.fifo:
@@ -310,7 +340,7 @@ class QueuePoller:
             MessageAttributeNames=["All"],
         )
         messages = reply.get("Messages") or []
-        self.stats.messages_received += len(messages)
+        self._count("messages_received", len(messages))
         return [event_record(m, self.mapping.queue_arn, self.mapping.region) for m in messages]
 
     def _deliver(self, records: list[dict[str, Any]]) -> bool:
@@ -322,12 +352,12 @@ class QueuePoller:
             result = InvocationResult(
                 error_kind="Runtime", error_type=type(error).__name__, error_message=str(error)
             )
-        self.stats.invocations += 1
+        self._count("invocations")
         outcome = batch_outcome(records, result, self.mapping.report_batch_item_failures)
         if result.failed:
-            self.stats.function_errors += 1
+            self._count("function_errors")
         elif outcome.error is not None:
-            self.stats.partial_failures += 1
+            self._count("partial_failures")
         if outcome.error is not None:
             self.stats.last_error = outcome.error
         self._delete(outcome.done)
@@ -342,7 +372,7 @@ class QueuePoller:
                     {"Id": str(i), "ReceiptHandle": r["receiptHandle"]} for i, r in enumerate(chunk)
                 ],
             )
-            self.stats.messages_deleted += len(reply.get("Successful") or [])
+            self._count("messages_deleted", len(reply.get("Successful") or []))
             for failure in reply.get("Failed") or []:
                 # Typically a receipt handle that expired while the function ran: SQS
                 # delivers the message again, as it would to Lambda.

@@ -1,7 +1,10 @@
-"""Runs a deployed function's artifact in its own worker process, as Lambda would.
+"""Runs a deployed function's artifact in worker processes, as Lambda would.
 
-Each function gets a long-lived worker (a warm container); the worker is restarted
-after a timeout or a crash (a cold start). Invocations of one function are serialized.
+A worker is one long-lived process (a warm execution environment) that serves one
+invocation at a time; it is restarted after a timeout or a crash (a cold start). A
+function's WorkerPool holds one worker per concurrent invocation, up to the function's
+concurrency, as Lambda scales execution environments: concurrent callers (shards, queue
+batches, API requests, async events) run at the same time.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -198,6 +202,79 @@ class FunctionWorker:
             if self._process is not None:
                 self._kill(self._process)
                 self._process = None
+
+
+class WorkerPool:
+    """The warm workers of one deployed function, one per concurrent invocation.
+
+    An invocation takes an idle worker (the most recently used: the warmest), or starts
+    a new one while fewer than `limit` exist, or waits for one to come back: `limit` is
+    the function's reserved concurrency, or the local default. `peak_concurrency` counts
+    the most invocations that were in flight at once, `overlapping_invocations` those
+    that started while another one was running.
+    """
+
+    def __init__(
+        self,
+        function: DeployedFunction,
+        new_worker: Callable[[], FunctionWorker],
+        limit: int,
+        counters: FunctionCounters,
+    ) -> None:
+        self.function = function
+        self.limit = max(1, limit)
+        # Shared by every worker of the pool (new_worker hands them to each).
+        self.counters = counters
+        self._new_worker = new_worker
+        self._workers: list[FunctionWorker] = []
+        self._idle: list[FunctionWorker] = []
+        self._changed = threading.Condition()
+        self._in_flight = 0
+        self.peak_concurrency = 0
+        self.overlapping_invocations = 0
+
+    @property
+    def last_init_ms(self) -> float | None:
+        """The init time of the most recently cold-started worker."""
+        with self._changed:
+            started = [w.last_init_ms for w in self._workers if w.last_init_ms is not None]
+        return started[-1] if started else None
+
+    def _acquire(self) -> FunctionWorker:
+        with self._changed:
+            while not self._idle and len(self._workers) >= self.limit:
+                self._changed.wait()
+            if self._idle:
+                worker = self._idle.pop()
+            else:
+                worker = self._new_worker()
+                self._workers.append(worker)
+            self._in_flight += 1
+            self.peak_concurrency = max(self.peak_concurrency, self._in_flight)
+            self.overlapping_invocations += self._in_flight > 1
+            return worker
+
+    def _release(self, worker: FunctionWorker) -> None:
+        with self._changed:
+            self._in_flight -= 1
+            if worker in self._workers:  # not stopped meanwhile
+                self._idle.append(worker)
+            self._changed.notify()
+
+    def invoke(self, event: Any) -> InvocationResult:
+        """Invoke on an idle or new worker, waiting while `limit` invocations are in flight."""
+        worker = self._acquire()
+        try:
+            return worker.invoke(event)
+        finally:
+            self._release(worker)
+
+    def stop(self) -> None:
+        """Stop every worker; invocations in flight finish on theirs first."""
+        with self._changed:
+            workers, self._workers, self._idle = self._workers, [], []
+        for worker in workers:
+            worker.stop()
 
 
 class WorkerInitError(RuntimeError):

@@ -9,14 +9,25 @@ dependencies from its ``requirements.txt`` at the zip root. Two targets exist:
 * ``host``: ``dist/host/<name>.zip``, dependencies for the interpreter running this
   builder, so the local runtime can unzip the artifact and run it with that Python.
 
-Terraform only sees a change when the bytes change, so the zips are reproducible:
-sorted entries, fixed timestamps and permissions, fixed compression, nothing that
-depends on the checkout (mtimes, umask, bytecode caches). Builds are incremental: a
-digest of every input is stamped under ``.build/stamps/`` and installed dependencies are
-cached under ``.build/deps/<target>/<key>/`` so a code-only change never re-runs pip.
+Dependencies come from the function's lock for the target, ``locks/<target>.txt`` beside
+its ``requirements.txt`` (``make lock`` writes them, ``tools/lock_requirements.py``), and
+are installed by uv with every hash required. A lock that is missing or older than its
+``requirements.txt`` stops the build with "run make lock": nothing is ever installed
+unlocked.
+
+Terraform only sees a change when the bytes change, so the zips are reproducible from
+any path and any builder: sorted entries, fixed timestamps and permissions, fixed
+compression, nothing that depends on the checkout or the builder's environment (mtimes,
+umask, bytecode caches, console scripts and the install records that hash them, whose
+shebangs carry the builder's interpreter path; sdists are built with the locked build
+tools of ``tools/build-constraints.lock``). Builds are incremental: a digest of every
+input is stamped under ``.build/stamps/`` and installed dependencies are cached under
+``.build/deps/<target>/<key>/`` so a code-only change never runs the installer. The
+(function, target) pairs are independent and built concurrently.
 
 Run ``python -m tools.build_artifacts --help``. Standard library only, on purpose: it
-must work from a fresh clone before any project dependency is installed.
+must work from a fresh clone before any project dependency is installed (uv, the
+installer, comes from the dev venv or ``$UV``).
 """
 
 from __future__ import annotations
@@ -30,10 +41,13 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
+import threading
 import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +62,19 @@ ZIP_CREATE_SYSTEM_UNIX = 3
 
 LAMBDA_PYTHON_VERSION = "3.12"
 LAMBDA_PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
+# The same platforms as uv's --python-platform names them.
+UV_LAMBDA_PLATFORMS = {"arm64": "aarch64-manylinux2014", "x86_64": "x86_64-manylinux2014"}
+# The oldest Python a host may run (pyproject's requires-python): host locks are universal
+# resolutions from it, so one lock serves every developer's interpreter and platform.
+HOST_PYTHON_FLOOR = "3.11"
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# Where a function's locks live, one file per target, beside its requirements.txt.
+LOCKS_DIR = "locks"
+# The locked versions of the tools that build sdists (amazon-dax-client is published as
+# source only): the wheel's metadata records its generator's version, so it must not be
+# whichever setuptools the index offers on the day.
+BUILD_CONSTRAINTS = REPO_ROOT / "tools" / "build-constraints.lock"
 
 # The Lambda Python runtime ships the AWS SDK and the libraries it needs; bundling
 # another copy only adds megabytes and shadows the runtime's versions (a bundled urllib3
@@ -63,26 +90,42 @@ RUNTIME_PROVIDED = (
     "dateutil",
     "python_dateutil",
 )
-# pip's --target puts console scripts here; nothing in a Lambda can call them.
+# The distribution names of RUNTIME_PROVIDED, which locks leave out altogether.
+RUNTIME_PROVIDED_DISTRIBUTIONS = (
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "jmespath",
+    "urllib3",
+    "python-dateutil",
+)
+# --target puts console scripts here; nothing in a Lambda can call them, and their
+# shebang is the builder's interpreter path.
 SCRIPTS_DIR = "bin"
+# The installer's record of what it wrote (for uninstalling), with the hash of every
+# console script: it would carry the shebang's path into the zip. Nothing reads it at
+# runtime (importlib.metadata needs METADATA, not RECORD).
+INSTALL_RECORD = "RECORD"
 BYTECODE_SUFFIXES = (".pyc", ".pyo")
 # Package content that is for developers, not for the function at runtime.
 PACKAGE_ROOT_EXCLUDES = ("requirements.txt",)
+PACKAGE_ROOT_EXCLUDED_DIRS = (LOCKS_DIR,)
 PACKAGE_EXCLUDED_DIRS = ("__pycache__", "tests", "test")
 
-# Flags that make pip's --target output a pure function of the requirements: no
-# bytecode (it embeds the host interpreter and source mtimes) and no warnings about the
-# builder's own environment, which has nothing to do with the target directory.
-PIP_INSTALL_FLAGS = (
-    "--no-compile",
-    "--no-warn-conflicts",
-    "--no-warn-script-location",
-    "--disable-pip-version-check",
-    "--no-input",
-    "--only-binary=:all:",
+# Flags that make uv's --target output a pure function of the lock: every hash checked,
+# exactly the locked set (--no-deps: the lock is already complete), no bytecode (it
+# embeds the host interpreter and source mtimes), copies rather than links into the
+# shared cache, so nothing in .build/deps can change under a built zip.
+UV_INSTALL_FLAGS = (
+    "--require-hashes",
+    "--no-deps",
+    "--link-mode=copy",
+    "--no-progress",
 )
 
-STAMP_VERSION = 1
+STAMP_VERSION = 2
+# Concurrent (function, target) builds: twice the cores, as an install mostly waits.
+DEFAULT_JOBS = 2 * (os.cpu_count() or 1)
 
 
 class BuildError(Exception):
@@ -98,7 +141,9 @@ class Target:
     platform: str  # wheel platform tag (lambda) or the host's sysconfig platform
     python_version: str
     architecture: str
-    pip_args: tuple[str, ...]
+    lock_name: str  # the lock file under locks/ that pins this target's dependencies
+    install_args: tuple[str, ...]  # uv pip install arguments that select the target
+    compile_args: tuple[str, ...]  # uv pip compile arguments that resolve for it
 
     def artifact(self, dist: Path, name: str) -> Path:
         """Return the zip path: Lambda zips at the top of dist, host zips under host/."""
@@ -120,20 +165,23 @@ def lambda_target(arch: str) -> Target:
     if arch not in LAMBDA_PLATFORMS:
         raise BuildError(f"unknown architecture {arch!r}; use one of {sorted(LAMBDA_PLATFORMS)}")
     platform = LAMBDA_PLATFORMS[arch]
+    selection = (
+        "--python-platform",
+        UV_LAMBDA_PLATFORMS[arch],
+        "--python-version",
+        LAMBDA_PYTHON_VERSION,
+    )
     return Target(
         kind="lambda",
         label=f"lambda-cp{LAMBDA_PYTHON_VERSION.replace('.', '')}-{platform}",
         platform=platform,
         python_version=LAMBDA_PYTHON_VERSION,
         architecture=arch,
-        pip_args=(
-            "--platform",
-            platform,
-            "--implementation",
-            "cp",
-            "--python-version",
-            LAMBDA_PYTHON_VERSION,
-        ),
+        lock_name=f"lambda-{arch}",
+        # An sdist (amazon-dax-client) is built here; uv refuses the result unless its
+        # wheel tags fit the target, so only pure-Python ones get through.
+        install_args=selection,
+        compile_args=selection,
     )
 
 
@@ -147,8 +195,15 @@ def host_target() -> Target:
         platform=platform,
         python_version=version,
         architecture=os.uname().machine if hasattr(os, "uname") else platform,
-        pip_args=(),
+        lock_name="host",
+        install_args=(),
+        compile_args=("--universal", "--python-version", HOST_PYTHON_FLOOR),
     )
+
+
+def lock_targets() -> list[Target]:
+    """Every target a function is locked for: both Lambda architectures and the host."""
+    return [*(lambda_target(arch) for arch in sorted(LAMBDA_PLATFORMS)), host_target()]
 
 
 @dataclass(frozen=True)
@@ -169,12 +224,38 @@ class FunctionPackage:
         """Return the Lambda handler string the zip layout implies."""
         return f"{self.name}.handler.lambda_handler"
 
+    def lock(self, target: Target) -> Path:
+        """Return where the lock of this function's dependencies for target lives."""
+        return self.path / LOCKS_DIR / f"{target.lock_name}.txt"
+
 
 # (name inside the zip, file on disk)
 Entry = tuple[str, Path]
-# Installs requirements into an empty directory for a target; raises BuildError on failure.
+# Installs a lock into an empty directory for a target; raises BuildError on failure.
 Installer = Callable[[Path, Path, Target], None]
 Log = Callable[[str], None]
+
+
+def lock_header(requirements: Path) -> str:
+    """Return the first line of a lock resolved from requirements as they are now.
+
+    It carries the requirements' digest, so a requirement added after the last
+    `make lock` is caught instead of silently left out (or installed unlocked).
+    """
+    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()
+    return f"# locked from {requirements.name} sha256:{digest}; regenerate with `make lock`\n"
+
+
+def checked_lock(requirements: Path, lock: Path) -> Path:
+    """Return lock when it was resolved from requirements as they are; else say what to run."""
+    try:
+        with lock.open(encoding="utf-8") as handle:
+            first_line = handle.readline()
+    except FileNotFoundError:
+        raise BuildError(f"{lock} is missing: run make lock") from None
+    if first_line != lock_header(requirements):
+        raise BuildError(f"{lock} was not resolved from {requirements} as it is: run make lock")
+    return lock
 
 
 def discover_functions(functions_dir: Path, only: Sequence[str] = ()) -> list[FunctionPackage]:
@@ -227,7 +308,7 @@ def package_entries(package: FunctionPackage) -> list[Entry]:
         parts = relative.split("/")
         if any(part.startswith(".") or part in PACKAGE_EXCLUDED_DIRS for part in parts):
             continue
-        if relative.endswith(BYTECODE_SUFFIXES):
+        if relative.endswith(BYTECODE_SUFFIXES) or parts[0] in PACKAGE_ROOT_EXCLUDED_DIRS:
             continue
         if len(parts) == 1 and (
             relative in PACKAGE_ROOT_EXCLUDES or relative.upper().startswith("README")
@@ -261,6 +342,9 @@ def dependency_entries(deps_dir: Path) -> tuple[list[Entry], list[str]]:
             continue
         if top == SCRIPTS_DIR or "__pycache__" in parts or relative.endswith(BYTECODE_SUFFIXES):
             continue
+        # The installer's own files (uv's .lock guarding --target) and install records.
+        if top.startswith(".") or (top.endswith(".dist-info") and parts[1:] == [INSTALL_RECORD]):
+            continue
         entries.append((relative, path))
     return entries, sorted(stripped)
 
@@ -279,16 +363,23 @@ def _builder_digest() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
-def deps_key(requirements: Path, target: Target) -> str:
-    """Key the dependency cache by what decides pip's output: requirements and platform.
+def find_uv() -> str:
+    """Locate uv: $UV, else beside this interpreter (the dev venv's), else on PATH."""
+    candidates = [os.environ.get("UV"), str(Path(sys.executable).with_name("uv"))]
+    candidates.append(shutil.which("uv"))
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return candidate
+    raise BuildError("uv is not installed: run `make venv` (or set UV to a uv binary)")
 
-    Requirements that are not pinned, or that include other files with ``-r``, are not
-    re-resolved while this key holds; delete ``.build/deps`` to force that.
-    """
+
+def deps_key(lock: Path, target: Target) -> str:
+    """Key the dependency cache by what decides the installed bytes: lock and target."""
     material = {
-        "pip_args": list(target.pip_args),
-        "pip_flags": list(PIP_INSTALL_FLAGS),
-        "requirements": hashlib.sha256(requirements.read_bytes()).hexdigest(),
+        "build_constraints": hashlib.sha256(BUILD_CONSTRAINTS.read_bytes()).hexdigest(),
+        "install_args": list(target.install_args),
+        "install_flags": list(UV_INSTALL_FLAGS),
+        "lock": hashlib.sha256(lock.read_bytes()).hexdigest(),
         "target": target.label,
     }
     encoded = json.dumps(material, sort_keys=True).encode()
@@ -303,7 +394,7 @@ def inputs_digest(entries: Sequence[Entry], deps: str | None, target: Target) ->
         "deps": deps,
         "stamp_version": STAMP_VERSION,
         "target": target.describe(),
-        "target_pip_args": list(target.pip_args),
+        "target_install_args": list(target.install_args),
     }
     digest.update(json.dumps(header, sort_keys=True).encode())
     for name, path in sorted(entries):
@@ -312,62 +403,44 @@ def inputs_digest(entries: Sequence[Entry], deps: str | None, target: Target) ->
     return digest.hexdigest()
 
 
-def _run_pip(arguments: list[str], requirements: Path, target: Target) -> None:
-    command = [sys.executable, "-m", "pip", *arguments]
+def uv_install(lock: Path, destination: Path, target: Target) -> None:
+    """Install exactly the locked distributions, hashes checked, into destination.
+
+    The interpreter is this one for the host target; for Lambda, uv resolves wheels for
+    the target platform and only needs an interpreter to lay out the directory.
+    """
+    uv = find_uv()
+    command = [
+        uv,
+        "pip",
+        "install",
+        *UV_INSTALL_FLAGS,
+        *target.install_args,
+        "--python",
+        sys.executable,
+        "--build-constraints",
+        str(BUILD_CONSTRAINTS),
+        "--target",
+        str(destination),
+        "-r",
+        str(lock),
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise BuildError(
-            f"pip could not {arguments[0]} {requirements} for {target.label} "
+            f"uv could not install {lock} for {target.label} "
             f"(platform {target.platform}, Python {target.python_version}); "
             f"exit code {result.returncode}:\n{result.stdout}{result.stderr}".rstrip()
         )
 
 
-def pip_install(requirements: Path, destination: Path, target: Target) -> None:
-    """Install requirements into destination with the pip of this interpreter.
-
-    Cross-installing takes wheels only, yet some pure-Python packages are published as
-    source only (amazon-dax-client). So the requirements are first built into wheels
-    here, and the platform-independent ones (`-none-any`) are offered to the install;
-    a package with compiled code still has to come as a wheel for the target.
-    """
-    pure_wheels = destination.with_name(destination.name + ".pure-wheels")
-    shutil.rmtree(pure_wheels, ignore_errors=True)
-    _run_pip(
-        [
-            "wheel",
-            "--no-deps",
-            "--disable-pip-version-check",
-            "--no-input",
-            "--wheel-dir",
-            str(pure_wheels),
-            "-r",
-            str(requirements),
-        ],
-        requirements,
-        target,
-    )
-    for wheel in pure_wheels.glob("*.whl"):
-        if not wheel.name.endswith("-none-any.whl"):
-            wheel.unlink()
-    try:
-        _run_pip(
-            [
-                "install",
-                *PIP_INSTALL_FLAGS,
-                *target.pip_args,
-                "--find-links",
-                str(pure_wheels),
-                "--target",
-                str(destination),
-                "-r",
-                str(requirements),
-            ],
-            requirements,
-            target,
-        )
-    finally:
-        shutil.rmtree(pure_wheels, ignore_errors=True)
+def locked_deps(package: FunctionPackage, target: Target) -> tuple[Path, str] | None:
+    """Return the function's current lock for target and its cache key (None: no deps)."""
+    requirements = package.requirements
+    if requirements is None:
+        return None
+    lock = checked_lock(requirements, package.lock(target))
+    return lock, deps_key(lock, target)
 
 
 def ensure_deps(
@@ -378,22 +451,20 @@ def ensure_deps(
     log: Log,
 ) -> tuple[Path, str] | None:
     """Return the cached dependency directory (installing it once) and its key."""
-    requirements = package.requirements
-    if requirements is None:
+    locked = locked_deps(package, target)
+    if locked is None:
         return None
-    key = deps_key(requirements, target)
+    lock, key = locked
     target_dir = cache / "deps" / target.label
     installed = target_dir / key
     if installed.is_dir():
         return installed, key
     target_dir.mkdir(parents=True, exist_ok=True)
-    staging = target_dir / f".{key}.{os.getpid()}.tmp"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    staging = Path(tempfile.mkdtemp(prefix=f".{key}.", suffix=".tmp", dir=target_dir))
     log(f"installing  {package.name} dependencies for {target.label}")
     started = time.monotonic()
     try:
-        installer(requirements, staging, target)
+        installer(lock, staging, target)
     except BuildError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(f"function {package.name}: {error}") from error
@@ -420,7 +491,9 @@ def write_zip(entries: Sequence[Entry], destination: Path) -> None:
     if duplicates:
         raise BuildError(f"{destination}: more than one file for {', '.join(duplicates[:5])}")
     destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+    # Unique per process and thread: artifacts are written concurrently.
+    unique = f"{os.getpid()}.{threading.get_ident()}"
+    partial = destination.with_name(f".{destination.name}.{unique}.tmp")
     try:
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, path in sorted(entries):
@@ -489,16 +562,15 @@ def build_artifact(
     dist: Path,
     cache: Path,
     *,
-    installer: Installer = pip_install,
+    installer: Installer = uv_install,
     log: Log = print,
 ) -> Artifact:
     """Build one zip unless its stamp shows the same inputs produced the zip on disk."""
     artifact = target.artifact(dist, package.name)
     stamp = _stamp_path(cache, target, package.name)
     entries = package_entries(package)
-    requirements = package.requirements
-    key = deps_key(requirements, target) if requirements is not None else None
-    digest = inputs_digest(entries, key, target)
+    locked = locked_deps(package, target)
+    digest = inputs_digest(entries, locked[1] if locked else None, target)
 
     recorded = _read_stamp(stamp, artifact)
     if recorded is not None and recorded.get("inputs") == digest:
@@ -597,18 +669,28 @@ def build(
     targets: Sequence[Target],
     *,
     only: Sequence[str] = (),
-    installer: Installer = pip_install,
+    installer: Installer = uv_install,
     log: Log = print,
+    jobs: int = DEFAULT_JOBS,
 ) -> list[Artifact]:
-    """Build every selected function for every target and update the manifest."""
+    """Build every selected function for every target and update the manifest.
+
+    Each (function, target) pair has its own zip, stamp and dependency key, so they are
+    built concurrently: installs wait on the network and the cache, zipping on zlib,
+    which releases the GIL. The first failure is raised once the others have finished.
+    """
     packages = discover_functions(functions_dir, only)
     if not packages:
         log(f"no function packages (directories with __init__.py) in {functions_dir}")
-    artifacts = [
-        build_artifact(package, target, dist, cache, installer=installer, log=log)
-        for target in targets
-        for package in packages
-    ]
+    pairs = [(package, target) for target in targets for package in packages]
+
+    def build_pair(pair: tuple[FunctionPackage, Target]) -> Artifact:
+        package, target = pair
+        return build_artifact(package, target, dist, cache, installer=installer, log=log)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(build_pair, pair) for pair in pairs]
+    artifacts = [future.result() for future in futures]
     write_manifest(dist, artifacts)
     return artifacts
 
@@ -630,6 +712,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="Lambda architecture (default: $LAMBDA_ARCH or arm64)",
     )
     parser.add_argument("--only", nargs="+", default=[], metavar="NAME")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=DEFAULT_JOBS,
+        help=f"artifacts built at once (default: {DEFAULT_JOBS}, twice the cores)",
+    )
     return parser.parse_args(argv)
 
 
@@ -642,7 +730,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             targets.append(lambda_target(args.arch))
         if args.target in ("host", "all"):
             targets.append(host_target())
-        build(args.functions_dir, args.dist, args.cache, targets, only=args.only)
+        build(args.functions_dir, args.dist, args.cache, targets, only=args.only, jobs=args.jobs)
     except BuildError as error:
         print(f"build_artifacts: error: {error}", file=sys.stderr)
         return 1

@@ -32,6 +32,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.integration)
+            # One pytest-xdist worker runs them all, so the environment is applied once.
+            item.add_marker(pytest.mark.xdist_group("integration"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -31,8 +31,9 @@ def runtime_status(state_dir: Path) -> dict[str, Any]:
     return json.loads(path.read_text()) if path.is_file() else {"mappings": {}, "errors": {}}
 
 
-def wait_until(condition: Any, timeout: float, what: str, interval: float = 1.0) -> None:
-    """Poll `condition` until it is truthy; fail naming `what` at the deadline."""
+def wait_until(condition: Any, timeout: float, what: str, interval: float = 0.25) -> None:
+    """Poll `condition` until it is truthy; fail naming `what` at the deadline. Polls
+    often (the conditions are cheap reads) so a test waits no longer than it must."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

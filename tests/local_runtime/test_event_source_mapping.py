@@ -16,6 +16,7 @@ from local_runtime.event_source_mapping import (
     MappingConfig,
     ShardPoller,
     StreamRecord,
+    lane_of,
 )
 from local_runtime.filters import FilterCriteria
 from local_runtime.worker import InvocationResult
@@ -310,3 +311,41 @@ def test_without_report_batch_item_failures_a_response_is_success(tmp_path: Any)
     )
     drain(MemoryStream([1, 2]), function, tmp_path, report_batch_item_failures=False)
     assert function.batches == [[1, 2]]
+
+
+def test_parallelization_factor_splits_a_shard_into_lanes_by_partition_key(
+    tmp_path: Any,
+) -> None:
+    """Each lane delivers only its partition keys, every key in order and in exactly one
+    lane, and keeps its own checkpoint; together the lanes deliver the whole shard."""
+    keys = [f"user-{n % 7}" for n in range(60)]
+    stream = MemoryStream(list(range(60)))
+    stream.records = [
+        StreamRecord(
+            r.sequence_number,
+            r.arrival_epoch_seconds,
+            {"data": i, "kinesis": {"partitionKey": key}},
+            r.payload_bytes,
+        )
+        for i, (r, key) in enumerate(zip(stream.records, keys, strict=True))
+    ]
+    checkpoints = CheckpointStore(tmp_path / "checkpoints.json")
+    lanes: dict[int, ScriptedFunction] = {}
+    settings = mapping(parallelization_factor=3)
+    for lane in range(3):
+        lanes[lane] = ScriptedFunction(ok)
+        poller = ShardPoller(
+            settings, stream, SHARD, lanes[lane], checkpoints, Destination(), FakeClock(), lane=lane
+        )
+        assert poller.position_key == f"{SHARD}/lane-{lane}"
+        poller.run(threading.Event())
+
+    per_lane = {lane: delivered_once(function) for lane, function in lanes.items()}
+    assert sorted(p for payloads in per_lane.values() for p in payloads) == list(range(60))
+    for lane, payloads in per_lane.items():
+        assert payloads == sorted(payloads), "a lane keeps the shard's order"
+        assert {lane_of(stream.records[p], 3) for p in payloads} <= {lane}
+        if payloads:
+            assert checkpoints.get("m-1", f"{SHARD}/lane-{lane}") == str(payloads[-1] + 1)
+    assert sum(1 for payloads in per_lane.values() if payloads) >= 2, "keys spread over lanes"
+    assert checkpoints.get("m-1", SHARD) is None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -303,3 +305,57 @@ def test_an_empty_queue_is_one_quiet_step() -> None:
     function = RecordingFunction(InvocationResult(payload=None))
     assert not poller(FakeQueue([]), function).step(threading.Event())
     assert function.events == []
+
+
+def test_standard_queues_poll_concurrently_fifo_queues_one_batch_at_a_time() -> None:
+    function = RecordingFunction(InvocationResult(payload=None))
+    assert poller(FakeQueue([]), function).concurrency == 5  # Lambda's starting pollers
+    configured = poller(FakeQueue([]), function, ScalingConfig={"MaximumConcurrency": 2})
+    assert configured.concurrency == 2
+    fifo = poller(FakeQueue([]), function, EventSourceArn=QUEUE_ARN + ".fifo")
+    assert fifo.concurrency == 1
+
+
+def test_concurrent_polling_loops_deliver_each_message_once() -> None:
+    """Several loops share one queue: every message is delivered and deleted once, and
+    the batches were in flight together."""
+    queue = FakeQueue([received(str(i)) for i in range(40)])
+    in_flight, peak, lock = [0], [0], threading.Lock()
+    both_started = threading.Barrier(2, timeout=10)
+
+    class OverlappingFunction(RecordingFunction):
+        def invoke(self, event: Any) -> InvocationResult:
+            with lock:
+                in_flight[0] += 1
+                peak[0] = max(peak[0], in_flight[0])
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_started.wait()  # the first two batches wait for each other
+            with lock:
+                in_flight[0] -= 1
+            return super().invoke(event)
+
+    function = OverlappingFunction(InvocationResult(payload=None))
+    queue_lock = threading.Lock()
+    receive, delete = queue.receive_message, queue.delete_message_batch
+    queue.receive_message = lambda **kw: _locked(queue_lock, receive, kw)  # type: ignore[method-assign]
+    queue.delete_message_batch = lambda **kw: _locked(queue_lock, delete, kw)  # type: ignore[method-assign]
+    subject = poller(queue, function, BatchSize=5, ScalingConfig={"MaximumConcurrency": 2})
+    stop = threading.Event()
+    runner = threading.Thread(target=subject.run, args=(stop,))
+    runner.start()
+    deadline = time.monotonic() + 10
+    while len(queue.deleted) < 40 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    stop.set()
+    runner.join(timeout=10)
+
+    delivered = [r["messageId"] for event in function.events for r in event["Records"]]
+    assert sorted(delivered, key=int) == [str(i) for i in range(40)]
+    assert sorted(queue.deleted) == sorted(f"handle-{i}" for i in range(40))
+    assert peak[0] == 2
+    assert subject.stats.messages_deleted == 40
+
+
+def _locked(lock: threading.Lock, call: Any, kwargs: dict[str, Any]) -> Any:
+    with lock:
+        return call(**kwargs)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from local_runtime.counters import FunctionCounters
 from local_runtime.functions import (
     ArtifactNotFoundError,
     ArtifactStore,
     DeployedFunction,
     code_sha256,
 )
-from local_runtime.worker import FunctionWorker
+from local_runtime.worker import FunctionWorker, WorkerPool
 
 HANDLER = """
 import json, os, sys, time
@@ -134,3 +136,46 @@ def test_unknown_artifact_names_the_fix(tmp_path: Path, make_artifact) -> None:
         archive.writestr("x.py", "")
     with pytest.raises(ArtifactNotFoundError, match="make build"):
         ArtifactStore(other, tmp_path / "code").code_dir(function)
+
+
+def test_pool_runs_concurrent_invocations_on_separate_workers_up_to_its_limit(
+    tmp_path: Path, make_artifact
+) -> None:
+    """Three callers at once on a pool of two: two run side by side in two processes,
+    the third waits for a free worker (the warmest), as Lambda's concurrency limit."""
+    artifact = make_artifact(HANDLER)
+    pool = WorkerPool(
+        deployed(artifact),
+        lambda: start_worker(tmp_path, artifact),
+        limit=2,
+        counters=FunctionCounters(),
+    )
+    try:
+        pool.invoke({})  # one warm worker first, so the timing below is not a cold start
+        with ThreadPoolExecutor(max_workers=3) as callers:
+            results = list(callers.map(pool.invoke, [{"sleep": 0.5}] * 3))
+        assert all(not result.failed for result in results), results
+        assert len({result.payload["pid"] for result in results}) == 2
+        assert pool.peak_concurrency == 2
+        assert pool.overlapping_invocations >= 1
+        assert pool.last_init_ms is not None
+    finally:
+        pool.stop()
+
+
+def test_pool_of_one_serializes_invocations(tmp_path: Path, make_artifact) -> None:
+    artifact = make_artifact(HANDLER)
+    pool = WorkerPool(
+        deployed(artifact),
+        lambda: start_worker(tmp_path, artifact),
+        limit=1,
+        counters=FunctionCounters(),
+    )
+    try:
+        with ThreadPoolExecutor(max_workers=2) as callers:
+            results = list(callers.map(pool.invoke, [{"sleep": 0.2}] * 2))
+        assert results[0].payload["pid"] == results[1].payload["pid"]
+        assert pool.peak_concurrency == 1
+        assert pool.overlapping_invocations == 0
+    finally:
+        pool.stop()

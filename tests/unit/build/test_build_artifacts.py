@@ -1,8 +1,8 @@
-"""Tests for tools.build_artifacts: layout, reproducibility, incrementality, manifest.
+"""Tests for tools.build_artifacts: layout, locks, reproducibility, incrementality, manifest.
 
-Dependencies come from a real pip install of one small pure-Python wheel (six), done once
-per session and copied into each test's cache, so most tests run without pip; the tests
-that are about pip running (clean installs, changed requirements) run it for real.
+Dependencies come from a real uv install of one small pure-Python wheel (six), done once
+per session and copied into each test's cache, so most tests run without the installer;
+the tests that are about installing (clean installs, sdists, two clones) run it for real.
 """
 
 import base64
@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,11 +24,30 @@ from tools import build_artifacts as ba
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SIX = "six==1.17.0\n"
+# What `make lock` resolves SIX into: the pin and the hashes of its wheel and sdist.
+SIX_LOCK = (
+    "six==1.17.0 \\\n"
+    "    --hash=sha256:4721f391ed90541fddacab5acf947aa0d3dc7d27b2e1e8eda2be8970586c3274 \\\n"
+    "    --hash=sha256:ff70335d468e7eb6ec65b95b99d3a2836546063f63acc5171de367e834932a81\n"
+)
 HANDLER = "import six\n\n\ndef lambda_handler(event, context):\n    return six.text_type(event)\n"
 
 
+def write_locks(package: Path, body: str) -> None:
+    """Lock the package's requirements.txt for every target, as `make lock` would."""
+    header = ba.lock_header(package / "requirements.txt")
+    for target in ba.lock_targets():
+        lock = package / ba.LOCKS_DIR / f"{target.lock_name}.txt"
+        lock.parent.mkdir(exist_ok=True)
+        lock.write_text(header + body)
+
+
 def make_function(
-    functions_dir: Path, name: str, requirements: str | None = SIX, handler: str = HANDLER
+    functions_dir: Path,
+    name: str,
+    requirements: str | None = SIX,
+    handler: str = HANDLER,
+    lock: str = SIX_LOCK,
 ) -> Path:
     """Create a small function package, with the clutter a developer's checkout has."""
     package = functions_dir / name
@@ -44,19 +64,20 @@ def make_function(
     (package / ".handler.py.swp").write_bytes(b"editor")
     if requirements is not None:
         (package / "requirements.txt").write_text(requirements)
+        write_locks(package, lock)
     return package
 
 
 class RecordingInstaller:
-    """Wraps an installer to count pip runs: incrementality is about not running it."""
+    """Wraps an installer to count its runs: incrementality is about not running it."""
 
-    def __init__(self, inner: ba.Installer = ba.pip_install) -> None:
+    def __init__(self, inner: ba.Installer = ba.uv_install) -> None:
         self.inner = inner
         self.calls: list[tuple[str, str]] = []
 
-    def __call__(self, requirements: Path, destination: Path, target: ba.Target) -> None:
-        self.calls.append((requirements.parent.name, target.kind))
-        self.inner(requirements, destination, target)
+    def __call__(self, lock: Path, destination: Path, target: ba.Target) -> None:
+        self.calls.append((lock.parent.parent.name, target.kind))
+        self.inner(lock, destination, target)
 
 
 class Log:
@@ -80,7 +101,7 @@ TARGETS = [ba.lambda_target("arm64"), ba.host_target()]
 
 @pytest.fixture(scope="session")
 def seeded_deps(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Install six once per target with real pip; tests copy the result into their cache."""
+    """Install six once per target with real uv; tests copy the result into their cache."""
     cache = tmp_path_factory.mktemp("seed") / ".build"
     functions = tmp_path_factory.mktemp("seed-src") / "functions"
     make_function(functions, "seed")
@@ -89,7 +110,7 @@ def seeded_deps(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ba.FunctionPackage("seed", functions / "seed"),
             target,
             cache,
-            ba.pip_install,
+            ba.uv_install,
             lambda _line: None,
         )
     return cache / "deps"
@@ -160,7 +181,11 @@ def test_zip_holds_package_under_its_name_and_deps_at_root(workspace: Path) -> N
             assert "__pycache__" not in name
             assert not name.endswith((".pyc", ".pyo"))
             assert "/tests/" not in name
-            assert not name.startswith(("orders/README", "orders/requirements", "orders/."))
+            assert not name.startswith(
+                ("orders/README", "orders/requirements", "orders/locks", "orders/.")
+            )
+            assert not name.endswith(".dist-info/RECORD"), "install records hash scripts"
+            assert not name.startswith("."), "the installer's own files stay out"
             assert not name.startswith(("bin/", "boto3", "botocore", "s3transfer"))
 
 
@@ -208,8 +233,11 @@ def test_entries_are_sorted_with_fixed_metadata(workspace: Path) -> None:
 
 
 def test_runtime_provided_packages_scripts_and_bytecode_are_stripped(workspace: Path) -> None:
-    def installer_pulling_boto3(requirements: Path, destination: Path, target: ba.Target) -> None:
+    def installer_pulling_boto3(lock: Path, destination: Path, target: ba.Target) -> None:
         files = [
+            ".lock",
+            "wrapt-2.5.2.dist-info/METADATA",
+            "wrapt-2.5.2.dist-info/RECORD",
             "boto3/__init__.py",
             "boto3-1.43.11.dist-info/METADATA",
             "botocore/data/endpoints.json",
@@ -232,7 +260,7 @@ def test_runtime_provided_packages_scripts_and_bytecode_are_stripped(workspace: 
     _, log = run_build(workspace, installer_pulling_boto3, targets=[ba.lambda_target("arm64")])
 
     dep_entries = [n for n in names(workspace / "dist/orders.zip") if not n.startswith("orders/")]
-    assert dep_entries == ["wrapt/__init__.py"]
+    assert dep_entries == ["wrapt-2.5.2.dist-info/METADATA", "wrapt/__init__.py"]
     built = next(line for line in log.lines if line.startswith("built"))
     for stripped in ("boto3", "botocore", "s3transfer", "botocore-1.43.11.dist-info", "urllib3"):
         assert stripped in built
@@ -320,10 +348,11 @@ def test_ignored_files_do_not_trigger_a_rebuild(workspace: Path) -> None:
     assert log.status("dist/orders.zip") == "up to date"
 
 
-def test_changed_requirements_reinstall(workspace: Path) -> None:
+def test_changed_lock_reinstalls(workspace: Path) -> None:
     package = make_function(workspace / "functions", "orders")
     run_build(workspace)
     (package / "requirements.txt").write_text(SIX + "# pinned for the handler\n")
+    write_locks(package, SIX_LOCK + "    # via -r requirements.txt\n")
     installer = RecordingInstaller()
 
     _, log = run_build(workspace, installer, targets=[ba.lambda_target("arm64")])
@@ -331,6 +360,25 @@ def test_changed_requirements_reinstall(workspace: Path) -> None:
     assert installer.calls == [("orders", "lambda")]
     assert log.status("dist/orders.zip") == "built"
     assert "six.py" in names(workspace / "dist/orders.zip")
+
+
+@pytest.mark.parametrize("edit", ["add a requirement", "remove the lock"])
+def test_requirements_without_a_current_lock_stop_the_build(workspace: Path, edit: str) -> None:
+    """A dependency added (or a function created) after `make lock` must never be
+    installed unlocked, nor silently left out: the build says what to run."""
+    package = make_function(workspace / "functions", "orders")
+    run_build(workspace)
+    if edit == "add a requirement":
+        (package / "requirements.txt").write_text(SIX + "fastjsonschema==2.22.3\n")
+    else:
+        shutil.rmtree(package / ba.LOCKS_DIR)
+    installer = RecordingInstaller()
+
+    with pytest.raises(ba.BuildError, match="run make lock") as raised:
+        run_build(workspace, installer, targets=[ba.lambda_target("arm64")])
+
+    assert "orders/locks/lambda-arm64.txt" in str(raised.value)
+    assert installer.calls == []
 
 
 def test_switching_architecture_rebuilds_the_lambda_zip(workspace: Path) -> None:
@@ -341,7 +389,7 @@ def test_switching_architecture_rebuilds_the_lambda_zip(workspace: Path) -> None
 
     assert log.status("dist/orders.zip") == "built"
     assert artifacts[0].target.platform == "manylinux2014_x86_64"
-    assert "manylinux2014_x86_64" in ba.lambda_target("x86_64").pip_args
+    assert "x86_64-manylinux2014" in ba.lambda_target("x86_64").install_args
 
 
 def test_changed_builder_rebuilds_everything(
@@ -406,9 +454,11 @@ def test_partial_run_keeps_other_manifest_entries(workspace: Path) -> None:
     assert json.loads((workspace / "dist/manifest.json").read_text()) == before
 
 
-def test_pip_failure_names_function_and_platform_and_shows_pip_output(workspace: Path) -> None:
-    # An unparsable requirement fails inside pip without any network access.
-    make_function(workspace / "functions", "orders", requirements="six=!=1.17.0\n")
+def test_install_failure_names_function_and_platform_and_shows_uv_output(
+    workspace: Path,
+) -> None:
+    # An unparsable requirement fails inside uv without any network access.
+    make_function(workspace / "functions", "orders", lock="six=!=1.17.0\n")
 
     with pytest.raises(ba.BuildError) as raised:
         run_build(workspace, targets=[ba.lambda_target("arm64")])
@@ -417,7 +467,7 @@ def test_pip_failure_names_function_and_platform_and_shows_pip_output(workspace:
     assert "function orders" in message
     assert "manylinux2014_aarch64" in message
     assert "Python 3.12" in message
-    assert "six=!=1.17.0" in message  # pip's own explanation is included
+    assert "six=!=1.17.0" in message  # uv's own explanation is included
     assert not (workspace / "dist/orders.zip").exists()
     assert not list((workspace / ".build/deps").rglob("*.tmp"))
 
@@ -456,76 +506,71 @@ def test_directories_without_init_are_not_functions(workspace: Path) -> None:
 
 
 @pytest.mark.slow
-def test_real_functions_build_reproducibly(tmp_path: Path) -> None:
-    """Build the repository's functions twice from scratch through the CLI, compare bytes.
+def test_dependencies_install_byte_identical_from_any_path(tmp_path: Path) -> None:
+    """Two clean clones at different paths, each with its own builder venv, .build and uv
+    cache, build byte-identical mobile_api zips, Lambda and host, through the CLI.
 
-    The tree is snapshotted first (others may be editing it while this runs), then copied
-    to a second place, as two clean clones would be. Falls back to a stand-in tree with the
-    stream processor's kind of dependencies while functions/ has no package with
-    requirements yet, or one still without its handler. pip's own download cache is
-    shared between the runs, so only the install is repeated, not the download.
+    mobile_api holds both ways the bytes used to depend on the builder: antlr4's console
+    script (its shebang is the builder's interpreter path, and the install record hashes
+    it) and amazon-dax-client, an sdist whose wheel names the setuptools that built it.
+    The caches are separate, so the sdist is built twice and nothing is shared but the
+    package index; one function keeps this the fastest honest proof.
     """
-    functions = REPO_ROOT / "functions"
-    packages = [init.parent for init in functions.glob("*/__init__.py")]
-    ready = all((package / "handler.py").is_file() for package in packages) and any(
-        (package / "requirements.txt").is_file() for package in packages
-    )
-    snapshot = tmp_path / "a" / "functions"
-    if ready:
-        shutil.copytree(functions, snapshot, ignore=shutil.ignore_patterns("__pycache__"))
-    else:
-        make_function(
-            snapshot,
-            "stream_processor",
-            requirements=(
-                "aws-lambda-powertools[tracer]==3.37.0\nfastjsonschema==2.22.3\n"
-                "aws-kinesis-agg==1.2.3\n"
-            ),
+    uv = ba.find_uv()
+    clones = [tmp_path / "a" / "clone", tmp_path / "somewhere" / "else" / "b" / "clone"]
+    ignore = shutil.ignore_patterns("__pycache__")
+    for clone in clones:
+        shutil.copytree(REPO_ROOT / "tools", clone / "tools", ignore=ignore)
+        shutil.copytree(
+            REPO_ROOT / "functions/mobile_api", clone / "functions/mobile_api", ignore=ignore
         )
-    shutil.copytree(snapshot, tmp_path / "b" / "functions")
-    outputs = []
-    for run in ("a", "b"):
-        result = subprocess.run(  # noqa: S603 - our own interpreter and module
-            [
-                sys.executable,
-                "-m",
-                "tools.build_artifacts",
-                "--functions-dir",
-                str(tmp_path / run / "functions"),
-                "--dist",
-                str(tmp_path / run / "dist"),
-                "--cache",
-                str(tmp_path / run / ".build"),
-                "--arch",
-                "arm64",
-            ],
-            cwd=REPO_ROOT,
+        venv = clone / ".venv"
+        subprocess.run(  # noqa: S603 - the repository's uv
+            [uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True
+        )
+        result = subprocess.run(  # noqa: S603 - the clone's own venv and builder
+            [str(venv / "bin/python"), "-m", "tools.build_artifacts", "--arch", "arm64"],
+            cwd=clone,
+            env={**os.environ, "UV": uv, "UV_CACHE_DIR": str(clone.parent / "uv-cache")},
             capture_output=True,
             text=True,
             check=False,
         )
         assert result.returncode == 0, result.stdout + result.stderr
-        outputs.append(tmp_path / run / "dist")
+        assert "installing  mobile_api dependencies" in result.stdout, "a clean install"
 
-    zips = sorted(p.relative_to(outputs[0]) for p in outputs[0].rglob("*.zip"))
-    assert zips
-    for relative in zips:
-        first, second = (outputs[0] / relative), (outputs[1] / relative)
+    for relative in ("dist/mobile_api.zip", "dist/host/mobile_api.zip"):
+        first, second = clones[0] / relative, clones[1] / relative
         assert first.read_bytes() == second.read_bytes(), differing_entries(first, second)
-        for name in names(outputs[0] / relative):
-            assert not name.startswith(("boto3", "botocore", "s3transfer", "bin/"))
-            assert "__pycache__" not in name
-    manifest = (outputs[0] / "manifest.json").read_bytes()
-    assert manifest == (outputs[1] / "manifest.json").read_bytes()
+        entries = names(first)
+        assert "antlr4/__init__.py" in entries
+        assert "amazondax/__init__.py" in entries
+        with zipfile.ZipFile(first) as archive:
+            for entry in entries:
+                data = archive.read(entry)
+                assert str(tmp_path).encode() not in data, f"{entry} holds the build path"
+                assert sys.prefix.encode() not in data, f"{entry} holds the builder venv"
+            wheel = archive.read("amazon_dax_client-2.1.0.dist-info/WHEEL").decode()
+        assert f"Generator: setuptools ({locked_setuptools()})" in wheel
+    manifests = [(clone / "dist/manifest.json").read_bytes() for clone in clones]
+    assert manifests[0] == manifests[1]
 
 
-def test_pure_python_source_only_requirement_is_cross_installed(tmp_path: Path) -> None:
+def locked_setuptools() -> str:
+    """Return the setuptools version tools/build-constraints.lock pins."""
+    match = re.search(r"^setuptools==(\S+)", ba.BUILD_CONSTRAINTS.read_text(), re.MULTILINE)
+    assert match, ba.BUILD_CONSTRAINTS
+    return match.group(1)
+
+
+def test_pure_python_sdist_is_built_with_the_locked_build_tools(tmp_path: Path) -> None:
     """A package published only as source (like amazon-dax-client) still reaches the
-    arm64 zip when it is pure Python: it is built into a -none-any wheel first, where
-    `--only-binary=:all:` alone finds no distribution for it."""
+    arm64 zip when it is pure Python, built by the setuptools of the build-constraints
+    lock rather than whichever one the index offers today."""
     index = tmp_path / "index"
     index.mkdir()
-    with tarfile.open(index / "sdist_only_pkg-1.0.tar.gz", "w:gz") as sdist:
+    sdist_path = index / "sdist_only_pkg-1.0.tar.gz"
+    with tarfile.open(sdist_path, "w:gz") as sdist:
         for name, text in {
             "sdist_only_pkg/__init__.py": "VALUE = 42\n",
             "pyproject.toml": '[build-system]\nrequires = ["setuptools>=61"]\n'
@@ -536,12 +581,24 @@ def test_pure_python_source_only_requirement_is_cross_installed(tmp_path: Path) 
             info = tarfile.TarInfo(f"sdist_only_pkg-1.0/{name}")
             info.size = len(data)
             sdist.addfile(info, io.BytesIO(data))
-    requirements = tmp_path / "requirements.txt"
-    requirements.write_text(f"--find-links {index}\nsdist-only-pkg==1.0\n")
+    digest = hashlib.sha256(sdist_path.read_bytes()).hexdigest()
+    lock = tmp_path / "lock.txt"
+    lock.write_text(f"--find-links {index}\nsdist-only-pkg==1.0 --hash=sha256:{digest}\n")
     destination = tmp_path / "deps"
     destination.mkdir()
 
-    ba.pip_install(requirements, destination, ba.lambda_target("arm64"))
+    ba.uv_install(lock, destination, ba.lambda_target("arm64"))
 
     assert (destination / "sdist_only_pkg" / "__init__.py").read_text() == "VALUE = 42\n"
-    assert not list(tmp_path.glob("*.pure-wheels")), "the temporary wheel dir is removed"
+    wheel = (destination / "sdist_only_pkg-1.0.dist-info" / "WHEEL").read_text()
+    assert f"Generator: setuptools ({locked_setuptools()})" in wheel
+
+
+def test_a_lock_with_a_wrong_hash_is_refused(tmp_path: Path) -> None:
+    lock = tmp_path / "lock.txt"
+    lock.write_text("six==1.17.0 --hash=sha256:" + "0" * 64 + "\n")
+
+    with pytest.raises(ba.BuildError, match="six"):
+        ba.uv_install(lock, tmp_path, ba.lambda_target("arm64"))
+
+    assert not (tmp_path / "six.py").exists()
