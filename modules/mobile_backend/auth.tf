@@ -14,13 +14,6 @@ module "user_pool" {
   tags                    = local.tags
 }
 
-# The pool used to be declared inline here: move it into the module call so existing
-# stacks keep their pool and its users instead of replacing it.
-moved {
-  from = aws_cognito_user_pool.this
-  to   = module.user_pool.aws_cognito_user_pool.this
-}
-
 resource "aws_cognito_user_pool_client" "mobile" {
   name         = "${local.name}-app"
   user_pool_id = module.user_pool.id

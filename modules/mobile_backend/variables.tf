@@ -23,17 +23,6 @@ variable "artifacts_dir" {
   type        = string
 }
 
-variable "api_url_override" {
-  description = "Base URL of the API returned as api_url (and in mobile_client_config) instead of the stage's invoke URL, e.g. `http://127.0.0.1:8787/{api_id}/{stage}` for the local runtime; `{api_id}` and `{stage}` are replaced with the deployed values. null uses the invoke URL."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.api_url_override == null || can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^*\\s]*)?$", var.api_url_override))
-    error_message = "api_url_override must be an http(s) URL, optionally with {api_id} and {stage} placeholders in its path."
-  }
-}
-
 # ---------------------------------------------------------------------------
 # Cognito: user pool and identity pool
 # ---------------------------------------------------------------------------
@@ -233,72 +222,19 @@ variable "dax_query_ttl_ms" {
 # REST API
 # ---------------------------------------------------------------------------
 
-variable "api_stage_name" {
-  description = "Name of the API stage (the first path segment of the invoke URL)."
-  type        = string
-  default     = "v1"
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_]{1,64}$", var.api_stage_name))
-    error_message = "api_stage_name must be 1-64 letters, digits or underscores."
-  }
-}
-
-variable "api_throttling_rate_limit" {
-  description = "Steady-state requests per second allowed on every method of the stage (the account limit still applies)."
-  type        = number
-  default     = 50
-
-  validation {
-    condition     = var.api_throttling_rate_limit > 0 && var.api_throttling_rate_limit <= 10000
-    error_message = "api_throttling_rate_limit must be greater than 0 and at most 10000 requests per second."
-  }
-}
-
-variable "api_throttling_burst_limit" {
-  description = "Burst of requests allowed above the rate limit on every method; at least the rate limit."
-  type        = number
-  default     = 100
-
-  validation {
-    condition     = var.api_throttling_burst_limit >= 1 && var.api_throttling_burst_limit <= 5000 && floor(var.api_throttling_burst_limit) == var.api_throttling_burst_limit && var.api_throttling_burst_limit >= var.api_throttling_rate_limit
-    error_message = "api_throttling_burst_limit must be a whole number from 1 to 5000 and not below api_throttling_rate_limit."
-  }
-}
-
-variable "api_logging_level" {
-  description = "API Gateway execution logging: INFO (every request) or ERROR (failures only). Request and response bodies are never logged."
-  type        = string
-  default     = "ERROR"
-
-  validation {
-    condition     = contains(["INFO", "ERROR"], var.api_logging_level)
-    error_message = "api_logging_level must be INFO or ERROR."
-  }
-}
-
-variable "api_access_log_format" {
-  description = "Format of the access log lines (JSON, one object per request, using $context variables). The default logs request id, client IP, caller, Cognito user sub, route, status and latencies; never tokens or bodies."
-  type        = string
-  default     = <<-EOT
-    {"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","userAgent":"$context.identity.userAgent","sub":"$context.authorizer.claims.sub","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","route":"$context.resourcePath","path":"$context.path","status":"$context.status","responseLength":"$context.responseLength","latencyMs":"$context.responseLatency","integrationLatencyMs":"$context.integration.latency","integrationError":"$context.integration.error","authorizerError":"$context.authorizer.error","xrayTraceId":"$context.xrayTraceId"}
-  EOT
-
-  validation {
-    condition     = can(jsondecode(var.api_access_log_format)) && strcontains(var.api_access_log_format, "$context.requestId")
-    error_message = "api_access_log_format must be a JSON object that includes $context.requestId."
-  }
-}
-
-variable "api_web_acl_arn" {
-  description = "ARN of a regional WAFv2 web ACL to associate with the API stage; null associates none."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.api_web_acl_arn == null || can(regex("^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:[0-9]{12}:regional/webacl/", var.api_web_acl_arn))
-    error_message = "api_web_acl_arn must be a regional WAFv2 web ACL ARN or null."
-  }
+variable "api" {
+  description = "The REST API (modules/rest_api, which validates every attribute; see its README): `stage_name` (default v1), `throttling` ({rate_limit, burst_limit}, default 50/100 per second), `logging_level` (ERROR or INFO), `access_log_format` (null: the module's JSON line), `web_acl_arn` (regional WAFv2 ACL, null: none) and `url_override` (the local runtime's base URL with {api_id} and {stage} placeholders; null: the stage's invoke URL). `cache` ({enabled, cluster_size, ttl_seconds}, off by default) caches GET /notes and GET /notes/{note_id} per caller."
+  type = object({
+    stage_name        = optional(string)
+    throttling        = optional(object({ rate_limit = optional(number), burst_limit = optional(number) }), {})
+    logging_level     = optional(string)
+    access_log_format = optional(string)
+    web_acl_arn       = optional(string)
+    url_override      = optional(string)
+    cache             = optional(object({ enabled = optional(bool), cluster_size = optional(string), ttl_seconds = optional(number) }), {})
+  })
+  default  = {}
+  nullable = false
 }
 
 variable "configure_api_gateway_account" {
@@ -326,34 +262,6 @@ variable "cognito_email_configuration" {
     reply_to_address = optional(string)
   })
   default = null
-}
-
-variable "api_cache_enabled" {
-  description = "Cache GET /notes and GET /notes/{note_id} in an API Gateway cache cluster (billed per hour by size). The cache key includes the caller's Authorization header, so users never see each other's answers; answers may be up to api_cache_ttl_seconds old after a change."
-  type        = bool
-  default     = false
-}
-
-variable "api_cache_cluster_size" {
-  description = "Size in GB of the API cache cluster when api_cache_enabled: 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118 or 237."
-  type        = string
-  default     = "0.5"
-
-  validation {
-    condition     = contains(["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"], var.api_cache_cluster_size)
-    error_message = "api_cache_cluster_size must be one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237."
-  }
-}
-
-variable "api_cache_ttl_seconds" {
-  description = "How long a cached read is served (1-3600 s) when api_cache_enabled. A user's own change is visible after this at the latest."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = var.api_cache_ttl_seconds >= 1 && var.api_cache_ttl_seconds <= 3600 && floor(var.api_cache_ttl_seconds) == var.api_cache_ttl_seconds
-    error_message = "api_cache_ttl_seconds must be a whole number from 1 to 3600."
-  }
 }
 
 # ---------------------------------------------------------------------------

@@ -52,18 +52,6 @@ module "kms_key" {
   tags                         = local.tags
 }
 
-# The key and its alias used to be declared inline here: move them into the module
-# call so existing stacks keep the key (and what it encrypts) instead of replacing it.
-moved {
-  from = aws_kms_key.this
-  to   = module.kms_key.aws_kms_key.this
-}
-
-moved {
-  from = aws_kms_alias.this
-  to   = module.kms_key.aws_kms_alias.this
-}
-
 # ---------------------------------------------------------------------------
 # Kinesis stream
 # ---------------------------------------------------------------------------
@@ -419,23 +407,6 @@ module "alarms" {
   }
 
   tags = local.tags
-}
-
-# The topic, subscription and alarms used to be declared here; existing states move
-# into the shared module without being destroyed and recreated.
-moved {
-  from = aws_sns_topic.alarms
-  to   = module.alarms.aws_sns_topic.this
-}
-
-moved {
-  from = aws_sns_topic_subscription.alarm_email
-  to   = module.alarms.aws_sns_topic_subscription.email
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.this
-  to   = module.alarms.aws_cloudwatch_metric_alarm.this
 }
 
 # ---------------------------------------------------------------------------

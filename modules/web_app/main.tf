@@ -31,8 +31,6 @@ locals {
   # scheme://host[:port] only: what browsers send in Origin, hence what CORS compares.
   site_origin = regex("^https?://[^/]+", local.site_url)
 
-  api_url = var.api_url_override != null ? replace(replace(var.api_url_override, "{api_id}", aws_api_gateway_rest_api.this.id), "{stage}", aws_api_gateway_stage.this.stage_name) : aws_api_gateway_stage.this.invoke_url
-
   cognito_endpoint = var.cognito_endpoint_override != null ? var.cognito_endpoint_override : "https://cognito-idp.${local.region}.${local.dns_suffix}"
 }
 
@@ -49,18 +47,6 @@ module "kms_key" {
   # fail silently. Depends only on the account, so no cycle with the topic's key.
   service_principal_statements = [module.alarms.kms_key_policy_statement]
   tags                         = local.tags
-}
-
-# The key and its alias used to be declared inline here: move them into the module
-# call so existing stacks keep the key (and what it encrypts) instead of replacing it.
-moved {
-  from = aws_kms_key.this
-  to   = module.kms_key.aws_kms_key.this
-}
-
-moved {
-  from = aws_kms_alias.this
-  to   = module.kms_key.aws_kms_alias.this
 }
 
 # ---------------------------------------------------------------------------
@@ -126,7 +112,7 @@ module "alarms" {
         metric_name = "5XXError"
         statistic   = "Sum"
         threshold   = var.api_5xx_alarm_threshold
-        dimensions  = { ApiName = aws_api_gateway_rest_api.this.name, Stage = aws_api_gateway_stage.this.stage_name }
+        dimensions  = { ApiName = module.api.name, Stage = module.api.stage_name }
       }
     },
     {

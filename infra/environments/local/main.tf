@@ -65,7 +65,7 @@ module "web_app" {
   # the site bucket itself, at the gateway URL the runtime is started with.
   create_cloudfront_distribution = false
   site_origin_override           = "${var.local_gateway_url}/site/"
-  api_url_override               = "${var.local_gateway_url}/{api_id}/{stage}"
+  api                            = { url_override = "${var.local_gateway_url}/{api_id}/{stage}" }
   cognito_endpoint_override      = var.emulator_url
   # No cognito_email_configuration: the emulator sends nothing, so the pools keep
   # Cognito's default sender here (every cloud environment must name an SES identity).
@@ -95,7 +95,7 @@ module "mobile_backend" {
   # evaluated by the integration test instead of being attached.
   create_dax                 = false
   attach_identity_pool_roles = false
-  api_url_override           = "${var.local_gateway_url}/{api_id}/{stage}"
+  api                        = { url_override = "${var.local_gateway_url}/{api_id}/{stage}" }
   # An FCM platform application the emulator accepts, so device registration and pushes
   # run locally; it is not a credential anywhere.
   fcm_server_key = "local-emulator-fcm-key"

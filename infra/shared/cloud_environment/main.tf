@@ -63,7 +63,7 @@ module "web_app" {
   route53_zone_id     = var.site_route53_zone_id
 
   # controls.tf
-  api_web_acl_arn       = local.api_web_acl_arn
+  api                   = { web_acl_arn = local.api_web_acl_arn }
   cloudfront_web_acl_id = local.cloudfront_web_acl_id
   access_log_bucket     = local.access_log_bucket
   cloudfront_log_bucket = local.cloudfront_log_bucket
@@ -89,7 +89,7 @@ module "mobile_backend" {
 
   cognito_email_configuration = var.cognito_email_sender
   # controls.tf
-  api_web_acl_arn   = local.api_web_acl_arn
+  api               = { web_acl_arn = local.api_web_acl_arn }
   access_log_bucket = local.access_log_bucket
 
   tags = local.tags
