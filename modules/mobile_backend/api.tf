@@ -13,7 +13,7 @@ locals {
     PLATFORM_APPLICATIONS        = jsonencode(local.platform_application_arns)
     POWERTOOLS_SERVICE_NAME      = "mobile-api"
     POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
-    POWERTOOLS_LOG_LEVEL         = var.log_level
+    POWERTOOLS_LOG_LEVEL         = var.settings.log_level
   }
 
   # Endpoint ARNs of a platform application: its ARN with "app/" turned into
@@ -33,19 +33,19 @@ module "mobile_api" {
   description   = "REST API of ${local.name}: notes, shares, devices, health"
   filename      = "${var.artifacts_dir}/mobile_api.zip"
   handler       = "mobile_api.handler.lambda_handler"
-  runtime       = var.lambda_runtime
-  architecture  = var.lambda_architecture
-  layers        = var.lambda_layers
+  runtime       = var.settings.lambda_runtime
+  architecture  = var.settings.lambda_architecture
+  layers        = var.settings.lambda_layers
   memory_size   = var.mobile_api_memory_size
   timeout       = var.mobile_api_timeout
-  tracing_mode  = var.tracing_mode
+  tracing_mode  = var.settings.tracing_mode
 
   vpc_subnet_ids         = values(aws_subnet.private)[*].id
   vpc_security_group_ids = [aws_security_group.functions.id]
 
-  log_retention_days = var.log_retention_days
+  log_retention_days = var.settings.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
-  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
+  kms_key_arn        = var.settings.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = local.mobile_api_environment
 
@@ -152,7 +152,7 @@ module "api" {
   throttling = var.api.throttling
   logging = {
     kms_key_arn       = module.kms_key.arn
-    retention_days    = var.log_retention_days
+    retention_days    = var.settings.log_retention_days
     level             = var.api.logging_level
     access_log_format = var.api.access_log_format
   }

@@ -20,7 +20,7 @@ locals {
   name          = "${var.name_prefix}-mobile"
   bucket_suffix = "${local.account_id}-${local.region}"
 
-  tags = merge(var.tags, { Architecture = "mobile-backend" })
+  tags = merge(var.settings.tags, { Architecture = "mobile-backend" })
 
   # Everything clients/mobile needs, as one JSON document (`terraform output -raw
   # mobile_client_config > mobile.json`).
@@ -42,7 +42,7 @@ module "kms_key" {
 
   name                    = local.name
   description             = "Encrypts the ${local.name} tables, push queues, topics and logs"
-  deletion_window_in_days = var.kms_deletion_window_in_days
+  deletion_window_in_days = var.settings.kms_deletion_window_in_days
   # CloudWatch alarms publish to the encrypted alarm topic; without this grant they
   # fail silently. Depends only on the account, so no cycle with the topic's key.
   service_principal_statements = [module.alarms.kms_key_policy_statement]
@@ -64,10 +64,10 @@ module "alarms" {
 
   name        = local.name
   kms_key_arn = module.kms_key.arn
-  alarm_email = var.alarm_email
+  alarm_email = var.settings.alarm_email
 
-  deny_insecure_transport = var.deny_insecure_transport
-  period_seconds          = var.alarm_period_seconds
+  deny_insecure_transport = var.settings.deny_insecure_transport
+  period_seconds          = var.settings.alarm_period_seconds
 
   alarms = merge(
     {

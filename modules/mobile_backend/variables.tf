@@ -12,12 +12,6 @@ variable "name_prefix" {
   }
 }
 
-variable "tags" {
-  description = "Tags applied to every resource that takes tags."
-  type        = map(string)
-  default     = {}
-}
-
 variable "artifacts_dir" {
   description = "Directory of the zips written by `make build`: mobile_api.zip and push_notifier.zip (dist/ for Lambda, dist/host/ for local runs)."
   type        = string
@@ -268,39 +262,10 @@ variable "cognito_email_configuration" {
 # Tables, buckets and deletion protection
 # ---------------------------------------------------------------------------
 
-variable "deletion_protection" {
-  description = "Deletion protection of the three tables and the user pool (a destroy or replacement fails until it is switched off). Keep true outside throwaway environments."
-  type        = bool
-  default     = true
-}
-
-variable "kms_deletion_window_in_days" {
-  description = "Waiting period (7-30 days) before the module's KMS key is deleted after destroy; while it runs the deletion can be cancelled and the data recovered."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30 && floor(var.kms_deletion_window_in_days) == var.kms_deletion_window_in_days
-    error_message = "kms_deletion_window_in_days must be a whole number from 7 to 30."
-  }
-}
-
-variable "force_destroy_buckets" {
-  description = "Let `terraform destroy` delete the user-files bucket with their objects. Only for throwaway environments (local)."
-  type        = bool
-  default     = false
-}
-
 variable "access_log_bucket" {
   description = "Name of a bucket receiving the S3 server access logs of the user-files bucket (e.g. modules/access_logs); null logs none."
   type        = string
   default     = null
-}
-
-variable "deny_insecure_transport" {
-  description = "Attach the TLS-only deny to the user-files bucket policy, the push queues, the broadcast topic and the alarm topic. Keep true on AWS. Emulator switch: the local environment sets false because moto serves plain http, where the deny refuses every object request (moto 5.2 answers PutObject/GetObject with 403)."
-  type        = bool
-  default     = true
 }
 
 variable "noncurrent_version_expiration_days" {
@@ -412,26 +377,6 @@ variable "push_max_receive_count" {
 # Functions
 # ---------------------------------------------------------------------------
 
-variable "lambda_architecture" {
-  description = "arm64 or x86_64 for the two functions; must match the platform the artifacts were built for."
-  type        = string
-  default     = "arm64"
-  # Validated by modules/lambda_function, which receives it unchanged.
-}
-
-variable "lambda_runtime" {
-  description = "Python runtime of the two functions."
-  type        = string
-  default     = "python3.12"
-  # Validated by modules/lambda_function, which receives it unchanged.
-}
-
-variable "lambda_layers" {
-  description = "Layer version ARNs for the two functions (e.g. a shared Powertools layer when the build puts it there)."
-  type        = list(string)
-  default     = []
-}
-
 variable "mobile_api_memory_size" {
   description = "Memory of mobile_api in MB (128-10240)."
   type        = number
@@ -477,50 +422,9 @@ variable "powertools_metrics_namespace" {
   }
 }
 
-variable "log_level" {
-  description = "POWERTOOLS_LOG_LEVEL of the two functions."
-  type        = string
-  default     = "INFO"
-
-  validation {
-    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], var.log_level)
-    error_message = "log_level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL."
-  }
-}
-
-variable "log_retention_days" {
-  description = "Retention in days of the functions' log groups, the API access log and the VPC flow logs (a CloudWatch Logs allowed value)."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
-  }
-}
-
-variable "tracing_mode" {
-  description = "X-Ray tracing mode of the two functions: Active or PassThrough (the API stage always traces)."
-  type        = string
-  default     = "Active"
-  # Validated by modules/lambda_function, which receives it unchanged.
-}
-
 # ---------------------------------------------------------------------------
 # Alarms
 # ---------------------------------------------------------------------------
-
-variable "alarm_email" {
-  description = "Email address subscribed to the alarm topic (the recipient must confirm); null subscribes nobody. Validated by modules/alarms."
-  type        = string
-  default     = null
-}
-
-variable "alarm_period_seconds" {
-  description = "Period of every alarm's metric statistic (60 or a multiple of 60; validated by modules/alarms)."
-  type        = number
-  default     = 60
-}
 
 variable "api_5xx_alarm_threshold" {
   description = "Alarm when the API's 5XXError sum in one period exceeds this (0 = any server error)."
@@ -555,8 +459,3 @@ variable "dlq_alarm_threshold" {
   }
 }
 
-variable "encrypt_environment_variables" {
-  description = "Encrypt the functions' environment variables with the module key (instead of the AWS managed key). Keep true on AWS. Emulator switch: moto 5.2 drops a function's KMSKeyArn, which would show as a change on every plan, so the local environment sets false."
-  type        = bool
-  default     = true
-}

@@ -8,16 +8,16 @@ module "web_api" {
   description   = "REST API of ${local.name}: items, subscriptions, uploads, health"
   filename      = "${var.artifacts_dir}/web_api.zip"
   handler       = "web_api.handler.lambda_handler"
-  runtime       = var.lambda_runtime
-  architecture  = var.lambda_architecture
-  layers        = var.lambda_layers
+  runtime       = var.settings.lambda_runtime
+  architecture  = var.settings.lambda_architecture
+  layers        = var.settings.lambda_layers
   memory_size   = var.web_api_memory_size
   timeout       = var.web_api_timeout
-  tracing_mode  = var.tracing_mode
+  tracing_mode  = var.settings.tracing_mode
 
-  log_retention_days = var.log_retention_days
+  log_retention_days = var.settings.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
-  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
+  kms_key_arn        = var.settings.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     ITEMS_TABLE                  = aws_dynamodb_table.this["items"].name
@@ -31,7 +31,7 @@ module "web_api" {
     THUMBNAIL_FORMAT             = var.thumbnail_format
     POWERTOOLS_SERVICE_NAME      = "web-api"
     POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
-    POWERTOOLS_LOG_LEVEL         = var.log_level
+    POWERTOOLS_LOG_LEVEL         = var.settings.log_level
   }
 
   policy_statements = [
@@ -137,7 +137,7 @@ module "api" {
   throttling = var.api.throttling
   logging = {
     kms_key_arn       = module.kms_key.arn
-    retention_days    = var.log_retention_days
+    retention_days    = var.settings.log_retention_days
     level             = var.api.logging_level
     access_log_format = var.api.access_log_format
   }

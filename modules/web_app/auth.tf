@@ -10,7 +10,7 @@ module "user_pool" {
   mfa_configuration       = var.mfa_configuration
   advanced_security_mode  = var.advanced_security_mode
   allow_self_sign_up      = var.allow_self_sign_up
-  deletion_protection     = var.deletion_protection
+  deletion_protection     = var.settings.deletion_protection
   email_configuration     = var.cognito_email_configuration
   tags                    = local.tags
 }

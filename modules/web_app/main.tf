@@ -19,7 +19,7 @@ locals {
   name          = "${var.name_prefix}-web"
   bucket_suffix = "${local.account_id}-${local.region}"
 
-  tags = merge(var.tags, { Architecture = "web-app" })
+  tags = merge(var.settings.tags, { Architecture = "web-app" })
 
   # Where the browser finds the site, the API and Cognito. The overrides exist for
   # the local runtime (localhost); on AWS they stay null and the values come from
@@ -42,7 +42,7 @@ module "kms_key" {
 
   name                    = local.name
   description             = "Encrypts the ${local.name} tables, upload and thumbnail buckets, failure queues, alarm topic and logs"
-  deletion_window_in_days = var.kms_deletion_window_in_days
+  deletion_window_in_days = var.settings.kms_deletion_window_in_days
   # CloudWatch alarms publish to the encrypted alarm topic; without this grant they
   # fail silently. Depends only on the account, so no cycle with the topic's key.
   service_principal_statements = [module.alarms.kms_key_policy_statement]
@@ -67,7 +67,7 @@ resource "aws_sqs_queue" "failure" {
 # Only TLS: a request over plain HTTP is refused, whoever makes it. Same-account
 # senders (the functions' roles) are allowed by their IAM policies.
 resource "aws_sqs_queue_policy" "failure_tls_only" {
-  for_each = var.deny_insecure_transport ? aws_sqs_queue.failure : {}
+  for_each = var.settings.deny_insecure_transport ? aws_sqs_queue.failure : {}
 
   queue_url = each.value.id
   policy = jsonencode({
@@ -99,10 +99,10 @@ module "alarms" {
 
   name        = local.name
   kms_key_arn = module.kms_key.arn
-  alarm_email = var.alarm_email
+  alarm_email = var.settings.alarm_email
 
-  deny_insecure_transport = var.deny_insecure_transport
-  period_seconds          = var.alarm_period_seconds
+  deny_insecure_transport = var.settings.deny_insecure_transport
+  period_seconds          = var.settings.alarm_period_seconds
 
   alarms = merge(
     {

@@ -71,14 +71,14 @@ module "site_bucket" {
   source = "../secure_bucket"
 
   bucket_name   = "${local.name}-site-${local.bucket_suffix}"
-  force_destroy = var.force_destroy_buckets
+  force_destroy = var.settings.force_destroy_buckets
   # No kms_key_arn on purpose: SSE-S3. The site is public content by design, and
   # CloudFront reading an SSE-KMS bucket through OAC would need the key to trust
   # cloudfront.amazonaws.com as well, for no gain in confidentiality.
 
   access_log_bucket = var.access_log_bucket
 
-  attach_deny_insecure_transport_policy = var.deny_insecure_transport
+  attach_deny_insecure_transport_policy = var.settings.deny_insecure_transport
 
   # The only grant: GetObject for CloudFront, and only when the request comes from
   # this module's distribution (OAC signs it; AWS:SourceArn pins the distribution).

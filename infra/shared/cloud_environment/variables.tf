@@ -125,12 +125,12 @@ variable "maximum_record_age_in_seconds" {
 }
 
 variable "log_level" {
-  description = "Processor log level."
+  description = "Log level of every function (settings.log_level of each composite, validated by modules/settings)."
   type        = string
 }
 
 variable "log_retention_days" {
-  description = "Processor log retention in days."
+  description = "Retention of every log group of the composites (settings.log_retention_days, validated by modules/settings)."
   type        = number
 }
 

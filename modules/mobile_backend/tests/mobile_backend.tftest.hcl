@@ -645,12 +645,10 @@ run "local_emulator_settings" {
   command = plan
 
   variables {
-    encrypt_environment_variables = false
-    create_dax                    = false
-    attach_identity_pool_roles    = false
-    deny_insecure_transport       = false
-    deletion_protection           = false
-    api                           = { url_override = "http://127.0.0.1:8787/{api_id}/{stage}" }
+    settings                   = { encrypt_environment_variables = false, deny_insecure_transport = false, deletion_protection = false }
+    create_dax                 = false
+    attach_identity_pool_roles = false
+    api                        = { url_override = "http://127.0.0.1:8787/{api_id}/{stage}" }
   }
 
   assert {

@@ -578,13 +578,11 @@ run "local_emulator_settings" {
   command = plan
 
   variables {
-    encrypt_environment_variables  = false
+    settings                       = { encrypt_environment_variables = false, deny_insecure_transport = false, deletion_protection = false }
     create_cloudfront_distribution = false
-    deny_insecure_transport        = false
     site_origin_override           = "http://127.0.0.1:8787/site/"
     api                            = { url_override = "http://127.0.0.1:8787/{api_id}/{stage}" }
     cognito_endpoint_override      = "http://127.0.0.1:5000"
-    deletion_protection            = false
   }
 
   assert {
