@@ -2,6 +2,9 @@
 # A REST API (API Gateway v1) in front of one Lambda function: explicit resources
 # and methods (no {proxy+}), so every route is visible and authorized.
 # ---------------------------------------------------------------------------
+data "aws_region" "current" {}
+data "aws_partition" "current" {}
+
 locals {
   # The access log line when the caller gives none: who, what, how it went; never
   # tokens or bodies.
@@ -301,6 +304,3 @@ resource "aws_lambda_permission" "this" {
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/${var.stage_name}/*/*"
 }
-
-data "aws_region" "current" {}
-data "aws_partition" "current" {}

@@ -111,6 +111,11 @@ variable "logging" {
   })
 
   validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.logging.kms_key_arn))
+    error_message = "logging.kms_key_arn must be a KMS key ARN (CloudWatch Logs needs the ARN, not an alias or id)."
+  }
+
+  validation {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.logging.retention_days)
     error_message = "logging.retention_days must be a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)."
   }

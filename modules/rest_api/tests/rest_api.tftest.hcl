@@ -331,6 +331,14 @@ run "rejects_bad_access_log_format" {
   expect_failures = [var.logging]
 }
 
+run "rejects_a_log_key_that_is_not_a_key_arn" {
+  command = plan
+  variables {
+    logging = { kms_key_arn = "alias/refarch-test-web", retention_days = 30 }
+  }
+  expect_failures = [var.logging]
+}
+
 run "rejects_unknown_cache_size" {
   command = plan
   variables {
