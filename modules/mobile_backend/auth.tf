@@ -9,16 +9,9 @@ module "user_pool" {
   password_minimum_length = var.password_minimum_length
   mfa_configuration       = var.mfa_configuration
   allow_self_sign_up      = var.allow_self_sign_up
-  deletion_protection     = var.deletion_protection
+  deletion_protection     = var.settings.deletion_protection
   email_configuration     = var.cognito_email_configuration
   tags                    = local.tags
-}
-
-# The pool used to be declared inline here: move it into the module call so existing
-# stacks keep their pool and its users instead of replacing it.
-moved {
-  from = aws_cognito_user_pool.this
-  to   = module.user_pool.aws_cognito_user_pool.this
 }
 
 resource "aws_cognito_user_pool_client" "mobile" {
@@ -152,13 +145,13 @@ module "user_files_bucket" {
   source = "../secure_bucket"
 
   bucket_name   = "${local.name}-files-${local.bucket_suffix}"
-  force_destroy = var.force_destroy_buckets
+  force_destroy = var.settings.force_destroy_buckets
   # SSE-S3, not the module's KMS key: with SSE-KMS every app user's role would need
   # kms:GenerateDataKey/Decrypt on the key, and S3 Bucket Keys make the encryption
   # context the bucket, not the user's folder, so that grant could not be narrowed
   # per user. The role stays "own folder, nothing else"; data is still encrypted.
   kms_key_arn                           = null
-  attach_deny_insecure_transport_policy = var.deny_insecure_transport
+  attach_deny_insecure_transport_policy = var.settings.deny_insecure_transport
   access_log_bucket                     = var.access_log_bucket
 
   lifecycle_rules = [

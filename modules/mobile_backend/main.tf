@@ -20,14 +20,12 @@ locals {
   name          = "${var.name_prefix}-mobile"
   bucket_suffix = "${local.account_id}-${local.region}"
 
-  tags = merge(var.tags, { Architecture = "mobile-backend" })
-
-  api_url = var.api_url_override != null ? replace(replace(var.api_url_override, "{api_id}", aws_api_gateway_rest_api.this.id), "{stage}", aws_api_gateway_stage.this.stage_name) : aws_api_gateway_stage.this.invoke_url
+  tags = merge(var.settings.tags, { Architecture = "mobile-backend" })
 
   # Everything clients/mobile needs, as one JSON document (`terraform output -raw
   # mobile_client_config > mobile.json`).
   mobile_client_config = jsonencode({
-    api_url             = local.api_url
+    api_url             = module.api.url
     region              = local.region
     user_pool_id        = module.user_pool.id
     user_pool_client_id = aws_cognito_user_pool_client.mobile.id
@@ -44,23 +42,11 @@ module "kms_key" {
 
   name                    = local.name
   description             = "Encrypts the ${local.name} tables, push queues, topics and logs"
-  deletion_window_in_days = var.kms_deletion_window_in_days
+  deletion_window_in_days = var.settings.kms_deletion_window_in_days
   # CloudWatch alarms publish to the encrypted alarm topic; without this grant they
   # fail silently. Depends only on the account, so no cycle with the topic's key.
   service_principal_statements = [module.alarms.kms_key_policy_statement]
   tags                         = local.tags
-}
-
-# The key and its alias used to be declared inline here: move them into the module
-# call so existing stacks keep the key (and what it encrypts) instead of replacing it.
-moved {
-  from = aws_kms_key.this
-  to   = module.kms_key.aws_kms_key.this
-}
-
-moved {
-  from = aws_kms_alias.this
-  to   = module.kms_key.aws_kms_alias.this
 }
 
 # ---------------------------------------------------------------------------
@@ -78,10 +64,10 @@ module "alarms" {
 
   name        = local.name
   kms_key_arn = module.kms_key.arn
-  alarm_email = var.alarm_email
+  alarm_email = var.settings.alarm_email
 
-  deny_insecure_transport = var.deny_insecure_transport
-  period_seconds          = var.alarm_period_seconds
+  deny_insecure_transport = var.settings.deny_insecure_transport
+  period_seconds          = var.settings.alarm_period_seconds
 
   alarms = merge(
     {
@@ -91,7 +77,7 @@ module "alarms" {
         metric_name = "5XXError"
         statistic   = "Sum"
         threshold   = var.api_5xx_alarm_threshold
-        dimensions  = { ApiName = aws_api_gateway_rest_api.this.name, Stage = aws_api_gateway_stage.this.stage_name }
+        dimensions  = { ApiName = module.api.name, Stage = module.api.stage_name }
       }
       push-dlq-depth = {
         description = "Push messages push_notifier failed ${var.push_max_receive_count} times wait in ${aws_sqs_queue.push_dlq.name}: inspect them, then redrive to the push queue."

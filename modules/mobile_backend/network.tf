@@ -150,7 +150,7 @@ resource "aws_security_group_rule" "endpoints_from_functions" {
 resource "aws_cloudwatch_log_group" "flow_logs" {
   #checkov:skip=CKV_AWS_338:Retention is the caller's per-environment decision (log_retention_days, validated), as for the functions' logs: flow logs are operational; CloudTrail is the audit trail.
   name              = "/aws/vpc/${local.name}/flow-logs"
-  retention_in_days = var.log_retention_days
+  retention_in_days = var.settings.log_retention_days
   kms_key_id        = module.kms_key.arn
   tags              = local.tags
 }

@@ -30,17 +30,17 @@ output "user_files_bucket_name" {
 
 output "api_id" {
   description = "Id of the REST API."
-  value       = aws_api_gateway_rest_api.this.id
+  value       = module.api.id
 }
 
 output "api_stage_name" {
   description = "Name of the API stage."
-  value       = aws_api_gateway_stage.this.stage_name
+  value       = module.api.stage_name
 }
 
 output "api_url" {
-  description = "Base URL of the API (the stage's invoke URL, or api_url_override with {api_id}/{stage} filled in)."
-  value       = local.api_url
+  description = "Base URL of the API (the stage's invoke URL, or api.url_override with {api_id}/{stage} filled in)."
+  value       = module.api.url
 }
 
 output "notes_table_name" {

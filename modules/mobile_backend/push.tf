@@ -48,7 +48,7 @@ locals {
 }
 
 resource "aws_sns_topic_policy" "broadcast_tls_only" {
-  count = var.deny_insecure_transport ? 1 : 0
+  count = var.settings.deny_insecure_transport ? 1 : 0
 
   arn = aws_sns_topic.broadcast.arn
   policy = jsonencode({
@@ -58,7 +58,7 @@ resource "aws_sns_topic_policy" "broadcast_tls_only" {
 }
 
 resource "aws_sqs_queue_policy" "tls_only" {
-  for_each = var.deny_insecure_transport ? { push = aws_sqs_queue.push, push-dlq = aws_sqs_queue.push_dlq } : {}
+  for_each = var.settings.deny_insecure_transport ? { push = aws_sqs_queue.push, push-dlq = aws_sqs_queue.push_dlq } : {}
 
   queue_url = each.value.id
   policy = jsonencode({
@@ -115,26 +115,26 @@ module "push_notifier" {
   description   = "Sends the queued pushes of ${local.name} to the recipients' devices"
   filename      = "${var.artifacts_dir}/push_notifier.zip"
   handler       = "push_notifier.handler.lambda_handler"
-  runtime       = var.lambda_runtime
-  architecture  = var.lambda_architecture
-  layers        = var.lambda_layers
+  runtime       = var.settings.lambda_runtime
+  architecture  = var.settings.lambda_architecture
+  layers        = var.settings.lambda_layers
   memory_size   = var.push_notifier_memory_size
   timeout       = var.push_notifier_timeout
-  tracing_mode  = var.tracing_mode
+  tracing_mode  = var.settings.tracing_mode
 
   vpc_subnet_ids         = values(aws_subnet.private)[*].id
   vpc_security_group_ids = [aws_security_group.functions.id]
 
-  log_retention_days = var.log_retention_days
+  log_retention_days = var.settings.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
-  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
+  kms_key_arn        = var.settings.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     DEVICES_TABLE                = aws_dynamodb_table.this["devices"].name
     DEAD_LETTER_QUEUE_URL        = aws_sqs_queue.push_dlq.url
     POWERTOOLS_SERVICE_NAME      = "push-notifier"
     POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
-    POWERTOOLS_LOG_LEVEL         = var.log_level
+    POWERTOOLS_LOG_LEVEL         = var.settings.log_level
   }
 
   policy_statements = concat(

@@ -12,26 +12,9 @@ variable "name_prefix" {
   }
 }
 
-variable "tags" {
-  description = "Tags applied to every resource that takes tags."
-  type        = map(string)
-  default     = {}
-}
-
 variable "artifacts_dir" {
   description = "Directory of the zips written by `make build`: mobile_api.zip and push_notifier.zip (dist/ for Lambda, dist/host/ for local runs)."
   type        = string
-}
-
-variable "api_url_override" {
-  description = "Base URL of the API returned as api_url (and in mobile_client_config) instead of the stage's invoke URL, e.g. `http://127.0.0.1:8787/{api_id}/{stage}` for the local runtime; `{api_id}` and `{stage}` are replaced with the deployed values. null uses the invoke URL."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.api_url_override == null || can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^*\\s]*)?$", var.api_url_override))
-    error_message = "api_url_override must be an http(s) URL, optionally with {api_id} and {stage} placeholders in its path."
-  }
 }
 
 # ---------------------------------------------------------------------------
@@ -233,72 +216,19 @@ variable "dax_query_ttl_ms" {
 # REST API
 # ---------------------------------------------------------------------------
 
-variable "api_stage_name" {
-  description = "Name of the API stage (the first path segment of the invoke URL)."
-  type        = string
-  default     = "v1"
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_]{1,64}$", var.api_stage_name))
-    error_message = "api_stage_name must be 1-64 letters, digits or underscores."
-  }
-}
-
-variable "api_throttling_rate_limit" {
-  description = "Steady-state requests per second allowed on every method of the stage (the account limit still applies)."
-  type        = number
-  default     = 50
-
-  validation {
-    condition     = var.api_throttling_rate_limit > 0 && var.api_throttling_rate_limit <= 10000
-    error_message = "api_throttling_rate_limit must be greater than 0 and at most 10000 requests per second."
-  }
-}
-
-variable "api_throttling_burst_limit" {
-  description = "Burst of requests allowed above the rate limit on every method; at least the rate limit."
-  type        = number
-  default     = 100
-
-  validation {
-    condition     = var.api_throttling_burst_limit >= 1 && var.api_throttling_burst_limit <= 5000 && floor(var.api_throttling_burst_limit) == var.api_throttling_burst_limit && var.api_throttling_burst_limit >= var.api_throttling_rate_limit
-    error_message = "api_throttling_burst_limit must be a whole number from 1 to 5000 and not below api_throttling_rate_limit."
-  }
-}
-
-variable "api_logging_level" {
-  description = "API Gateway execution logging: INFO (every request) or ERROR (failures only). Request and response bodies are never logged."
-  type        = string
-  default     = "ERROR"
-
-  validation {
-    condition     = contains(["INFO", "ERROR"], var.api_logging_level)
-    error_message = "api_logging_level must be INFO or ERROR."
-  }
-}
-
-variable "api_access_log_format" {
-  description = "Format of the access log lines (JSON, one object per request, using $context variables). The default logs request id, client IP, caller, Cognito user sub, route, status and latencies; never tokens or bodies."
-  type        = string
-  default     = <<-EOT
-    {"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","userAgent":"$context.identity.userAgent","sub":"$context.authorizer.claims.sub","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","route":"$context.resourcePath","path":"$context.path","status":"$context.status","responseLength":"$context.responseLength","latencyMs":"$context.responseLatency","integrationLatencyMs":"$context.integration.latency","integrationError":"$context.integration.error","authorizerError":"$context.authorizer.error","xrayTraceId":"$context.xrayTraceId"}
-  EOT
-
-  validation {
-    condition     = can(jsondecode(var.api_access_log_format)) && strcontains(var.api_access_log_format, "$context.requestId")
-    error_message = "api_access_log_format must be a JSON object that includes $context.requestId."
-  }
-}
-
-variable "api_web_acl_arn" {
-  description = "ARN of a regional WAFv2 web ACL to associate with the API stage; null associates none."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.api_web_acl_arn == null || can(regex("^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:[0-9]{12}:regional/webacl/", var.api_web_acl_arn))
-    error_message = "api_web_acl_arn must be a regional WAFv2 web ACL ARN or null."
-  }
+variable "api" {
+  description = "The REST API (modules/rest_api, which validates every attribute; see its README): `stage_name` (default v1), `throttling` ({rate_limit, burst_limit}, default 50/100 per second), `logging_level` (ERROR or INFO), `access_log_format` (null: the module's JSON line), `web_acl_arn` (regional WAFv2 ACL, null: none) and `url_override` (the local runtime's base URL with {api_id} and {stage} placeholders; null: the stage's invoke URL). `cache` ({enabled, cluster_size, ttl_seconds}, off by default) caches GET /notes and GET /notes/{note_id} per caller."
+  type = object({
+    stage_name        = optional(string)
+    throttling        = optional(object({ rate_limit = optional(number), burst_limit = optional(number) }), {})
+    logging_level     = optional(string)
+    access_log_format = optional(string)
+    web_acl_arn       = optional(string)
+    url_override      = optional(string)
+    cache             = optional(object({ enabled = optional(bool), cluster_size = optional(string), ttl_seconds = optional(number) }), {})
+  })
+  default  = {}
+  nullable = false
 }
 
 variable "configure_api_gateway_account" {
@@ -328,71 +258,14 @@ variable "cognito_email_configuration" {
   default = null
 }
 
-variable "api_cache_enabled" {
-  description = "Cache GET /notes and GET /notes/{note_id} in an API Gateway cache cluster (billed per hour by size). The cache key includes the caller's Authorization header, so users never see each other's answers; answers may be up to api_cache_ttl_seconds old after a change."
-  type        = bool
-  default     = false
-}
-
-variable "api_cache_cluster_size" {
-  description = "Size in GB of the API cache cluster when api_cache_enabled: 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118 or 237."
-  type        = string
-  default     = "0.5"
-
-  validation {
-    condition     = contains(["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"], var.api_cache_cluster_size)
-    error_message = "api_cache_cluster_size must be one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237."
-  }
-}
-
-variable "api_cache_ttl_seconds" {
-  description = "How long a cached read is served (1-3600 s) when api_cache_enabled. A user's own change is visible after this at the latest."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = var.api_cache_ttl_seconds >= 1 && var.api_cache_ttl_seconds <= 3600 && floor(var.api_cache_ttl_seconds) == var.api_cache_ttl_seconds
-    error_message = "api_cache_ttl_seconds must be a whole number from 1 to 3600."
-  }
-}
-
 # ---------------------------------------------------------------------------
 # Tables, buckets and deletion protection
 # ---------------------------------------------------------------------------
-
-variable "deletion_protection" {
-  description = "Deletion protection of the three tables and the user pool (a destroy or replacement fails until it is switched off). Keep true outside throwaway environments."
-  type        = bool
-  default     = true
-}
-
-variable "kms_deletion_window_in_days" {
-  description = "Waiting period (7-30 days) before the module's KMS key is deleted after destroy; while it runs the deletion can be cancelled and the data recovered."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30 && floor(var.kms_deletion_window_in_days) == var.kms_deletion_window_in_days
-    error_message = "kms_deletion_window_in_days must be a whole number from 7 to 30."
-  }
-}
-
-variable "force_destroy_buckets" {
-  description = "Let `terraform destroy` delete the user-files bucket with their objects. Only for throwaway environments (local)."
-  type        = bool
-  default     = false
-}
 
 variable "access_log_bucket" {
   description = "Name of a bucket receiving the S3 server access logs of the user-files bucket (e.g. modules/access_logs); null logs none."
   type        = string
   default     = null
-}
-
-variable "deny_insecure_transport" {
-  description = "Attach the TLS-only deny to the user-files bucket policy, the push queues, the broadcast topic and the alarm topic. Keep true on AWS. Emulator switch: the local environment sets false because moto serves plain http, where the deny refuses every object request (moto 5.2 answers PutObject/GetObject with 403)."
-  type        = bool
-  default     = true
 }
 
 variable "noncurrent_version_expiration_days" {
@@ -504,26 +377,6 @@ variable "push_max_receive_count" {
 # Functions
 # ---------------------------------------------------------------------------
 
-variable "lambda_architecture" {
-  description = "arm64 or x86_64 for the two functions; must match the platform the artifacts were built for."
-  type        = string
-  default     = "arm64"
-  # Validated by modules/lambda_function, which receives it unchanged.
-}
-
-variable "lambda_runtime" {
-  description = "Python runtime of the two functions."
-  type        = string
-  default     = "python3.12"
-  # Validated by modules/lambda_function, which receives it unchanged.
-}
-
-variable "lambda_layers" {
-  description = "Layer version ARNs for the two functions (e.g. a shared Powertools layer when the build puts it there)."
-  type        = list(string)
-  default     = []
-}
-
 variable "mobile_api_memory_size" {
   description = "Memory of mobile_api in MB (128-10240)."
   type        = number
@@ -569,50 +422,9 @@ variable "powertools_metrics_namespace" {
   }
 }
 
-variable "log_level" {
-  description = "POWERTOOLS_LOG_LEVEL of the two functions."
-  type        = string
-  default     = "INFO"
-
-  validation {
-    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], var.log_level)
-    error_message = "log_level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL."
-  }
-}
-
-variable "log_retention_days" {
-  description = "Retention in days of the functions' log groups, the API access log and the VPC flow logs (a CloudWatch Logs allowed value)."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
-  }
-}
-
-variable "tracing_mode" {
-  description = "X-Ray tracing mode of the two functions: Active or PassThrough (the API stage always traces)."
-  type        = string
-  default     = "Active"
-  # Validated by modules/lambda_function, which receives it unchanged.
-}
-
 # ---------------------------------------------------------------------------
 # Alarms
 # ---------------------------------------------------------------------------
-
-variable "alarm_email" {
-  description = "Email address subscribed to the alarm topic (the recipient must confirm); null subscribes nobody. Validated by modules/alarms."
-  type        = string
-  default     = null
-}
-
-variable "alarm_period_seconds" {
-  description = "Period of every alarm's metric statistic (60 or a multiple of 60; validated by modules/alarms)."
-  type        = number
-  default     = 60
-}
 
 variable "api_5xx_alarm_threshold" {
   description = "Alarm when the API's 5XXError sum in one period exceeds this (0 = any server error)."
@@ -647,8 +459,3 @@ variable "dlq_alarm_threshold" {
   }
 }
 
-variable "encrypt_environment_variables" {
-  description = "Encrypt the functions' environment variables with the module key (instead of the AWS managed key). Keep true on AWS. Emulator switch: moto 5.2 drops a function's KMSKeyArn, which would show as a change on every plan, so the local environment sets false."
-  type        = bool
-  default     = true
-}

@@ -34,7 +34,7 @@ locals {
   # SQS's maximum: give operators two weeks to inspect and redrive failed records.
   failure_queue_retention_seconds = 1209600
 
-  tags = merge(var.tags, { Architecture = "stream-processing" })
+  tags = merge(var.settings.tags, { Architecture = "stream-processing" })
 }
 
 # ---------------------------------------------------------------------------
@@ -45,23 +45,11 @@ module "kms_key" {
 
   name                    = local.name
   description             = "Encrypts the ${local.name} stream, archive bucket, failure queue, alarm topic and logs"
-  deletion_window_in_days = var.kms_deletion_window_in_days
+  deletion_window_in_days = var.settings.kms_deletion_window_in_days
   # CloudWatch alarms publish to the encrypted alarm topic; without this grant they
   # fail silently. Depends only on the account, so no cycle with the topic's key.
   service_principal_statements = [module.alarms.kms_key_policy_statement]
   tags                         = local.tags
-}
-
-# The key and its alias used to be declared inline here: move them into the module
-# call so existing stacks keep the key (and what it encrypts) instead of replacing it.
-moved {
-  from = aws_kms_key.this
-  to   = module.kms_key.aws_kms_key.this
-}
-
-moved {
-  from = aws_kms_alias.this
-  to   = module.kms_key.aws_kms_alias.this
 }
 
 # ---------------------------------------------------------------------------
@@ -102,7 +90,7 @@ resource "aws_sqs_queue" "failure" {
 # Only TLS: a request over plain HTTP is refused, whoever makes it. Same-account
 # senders and readers are allowed by their IAM policies.
 resource "aws_sqs_queue_policy" "failure_tls_only" {
-  count = var.deny_insecure_transport ? 1 : 0
+  count = var.settings.deny_insecure_transport ? 1 : 0
 
   queue_url = aws_sqs_queue.failure.id
   policy = jsonencode({
@@ -125,7 +113,7 @@ module "archive_bucket" {
   source = "../secure_bucket"
 
   bucket_name       = local.archive_bucket_name
-  force_destroy     = var.archive_force_destroy
+  force_destroy     = var.settings.force_destroy_buckets
   kms_key_arn       = module.kms_key.arn
   access_log_bucket = var.archive_access_log_bucket
 
@@ -179,18 +167,18 @@ module "processor" {
   description   = "Archives records of ${local.stream_name}; quarantines malformed ones"
   filename      = var.processor_artifact_path
   handler       = "stream_processor.handler.lambda_handler"
-  runtime       = var.processor_runtime
-  architecture  = var.processor_architecture
+  runtime       = var.settings.lambda_runtime
+  architecture  = var.settings.lambda_architecture
   memory_size   = var.processor_memory_size
   timeout       = var.processor_timeout
-  layers        = var.processor_layers
-  tracing_mode  = var.tracing_mode
+  layers        = var.settings.lambda_layers
+  tracing_mode  = var.settings.tracing_mode
 
   reserved_concurrent_executions = var.processor_reserved_concurrency
 
-  log_retention_days = var.log_retention_days
+  log_retention_days = var.settings.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
-  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
+  kms_key_arn        = var.settings.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     ARCHIVE_BUCKET               = module.archive_bucket.name
@@ -200,7 +188,7 @@ module "processor" {
     WRITE_RETRY_SECONDS          = tostring(var.archive_write_retry_seconds)
     POWERTOOLS_SERVICE_NAME      = var.powertools_service_name
     POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
-    POWERTOOLS_LOG_LEVEL         = var.log_level
+    POWERTOOLS_LOG_LEVEL         = var.settings.log_level
   }
 
   policy_statements = [
@@ -289,22 +277,22 @@ module "failure_recorder" {
   description   = "Reads ranges of ${local.stream_name} the processor gave up on into failed/ of the archive bucket"
   filename      = var.failure_recorder_artifact_path
   handler       = "failure_recorder.handler.lambda_handler"
-  runtime       = var.processor_runtime
-  architecture  = var.processor_architecture
+  runtime       = var.settings.lambda_runtime
+  architecture  = var.settings.lambda_architecture
   memory_size   = var.failure_recorder_memory_size
   timeout       = var.failure_recorder_timeout
-  tracing_mode  = var.tracing_mode
+  tracing_mode  = var.settings.tracing_mode
 
-  log_retention_days = var.log_retention_days
+  log_retention_days = var.settings.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
-  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
+  kms_key_arn        = var.settings.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     ARCHIVE_BUCKET               = module.archive_bucket.name
     FAILED_PREFIX                = local.failed_prefix
     POWERTOOLS_SERVICE_NAME      = local.recorder_service_name
     POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
-    POWERTOOLS_LOG_LEVEL         = var.log_level
+    POWERTOOLS_LOG_LEVEL         = var.settings.log_level
   }
 
   policy_statements = [
@@ -353,10 +341,10 @@ module "alarms" {
 
   name        = local.name
   kms_key_arn = module.kms_key.arn
-  alarm_email = var.alarm_email
+  alarm_email = var.settings.alarm_email
 
-  deny_insecure_transport = var.deny_insecure_transport
-  period_seconds          = var.alarm_period_seconds
+  deny_insecure_transport = var.settings.deny_insecure_transport
+  period_seconds          = var.settings.alarm_period_seconds
 
   alarms = {
     iterator-age = {
@@ -421,23 +409,6 @@ module "alarms" {
   tags = local.tags
 }
 
-# The topic, subscription and alarms used to be declared here; existing states move
-# into the shared module without being destroyed and recreated.
-moved {
-  from = aws_sns_topic.alarms
-  to   = module.alarms.aws_sns_topic.this
-}
-
-moved {
-  from = aws_sns_topic_subscription.alarm_email
-  to   = module.alarms.aws_sns_topic_subscription.email
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.this
-  to   = module.alarms.aws_cloudwatch_metric_alarm.this
-}
-
 # ---------------------------------------------------------------------------
 # Dashboard
 # ---------------------------------------------------------------------------
@@ -487,7 +458,7 @@ resource "aws_cloudwatch_dashboard" "this" {
           region  = local.region
           view    = "timeSeries"
           stacked = false
-          period  = var.alarm_period_seconds
+          period  = var.settings.alarm_period_seconds
           metrics = w.metrics
         }
       }

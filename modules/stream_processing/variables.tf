@@ -11,12 +11,6 @@ variable "name_prefix" {
   }
 }
 
-variable "tags" {
-  description = "Tags applied to every resource."
-  type        = map(string)
-  default     = {}
-}
-
 # ---------------------------------------------------------------------------
 # Kinesis stream
 # ---------------------------------------------------------------------------
@@ -67,28 +61,6 @@ variable "processor_artifact_path" {
   type        = string
 }
 
-variable "processor_architecture" {
-  description = "arm64 or x86_64; must match the platform the artifact was built for."
-  type        = string
-  default     = "arm64"
-
-  validation {
-    condition     = contains(["arm64", "x86_64"], var.processor_architecture)
-    error_message = "processor_architecture must be arm64 or x86_64."
-  }
-}
-
-variable "processor_runtime" {
-  description = "Python runtime of the processor."
-  type        = string
-  default     = "python3.12"
-
-  validation {
-    condition     = can(regex("^python3\\.[0-9]+$", var.processor_runtime))
-    error_message = "processor_runtime must be a Python 3 runtime such as python3.12."
-  }
-}
-
 variable "processor_memory_size" {
   description = "Memory of the processor in MB (128-10240). Decompression and gzip are CPU bound: more memory means more CPU."
   type        = number
@@ -122,12 +94,6 @@ variable "processor_reserved_concurrency" {
   }
 }
 
-variable "processor_layers" {
-  description = "Layer version ARNs for the processor (e.g. a shared Powertools layer when the build puts it there)."
-  type        = list(string)
-  default     = []
-}
-
 variable "max_record_bytes" {
   description = "Largest decoded record (bytes) the processor accepts; bigger ones are quarantined, not retried. Passed as MAX_RECORD_BYTES; the default matches the processor's documented 256 KiB (functions/stream_processor/README.md)."
   type        = number
@@ -158,39 +124,6 @@ variable "powertools_metrics_namespace" {
   validation {
     condition     = can(regex("^[A-Za-z0-9_.#:/-]{1,255}$", var.powertools_metrics_namespace)) && !startswith(var.powertools_metrics_namespace, "AWS/")
     error_message = "powertools_metrics_namespace must be 1-255 characters of letters, digits and . - _ / # : and must not start with AWS/."
-  }
-}
-
-variable "log_level" {
-  description = "POWERTOOLS_LOG_LEVEL of the processor."
-  type        = string
-  default     = "INFO"
-
-  validation {
-    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], var.log_level)
-    error_message = "log_level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL."
-  }
-}
-
-variable "log_retention_days" {
-  description = "Retention of the processor's log group in days (a CloudWatch Logs allowed value)."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
-  }
-}
-
-variable "tracing_mode" {
-  description = "X-Ray tracing mode of the processor: Active or PassThrough."
-  type        = string
-  default     = "Active"
-
-  validation {
-    condition     = contains(["Active", "PassThrough"], var.tracing_mode)
-    error_message = "tracing_mode must be Active or PassThrough."
   }
 }
 
@@ -336,18 +269,6 @@ variable "archive_bucket_name" {
   default     = null
 }
 
-variable "archive_force_destroy" {
-  description = "Let `terraform destroy` delete the archive bucket with its objects. Only for throwaway environments (local)."
-  type        = bool
-  default     = false
-}
-
-variable "deny_insecure_transport" {
-  description = "Attach the TLS-only deny to the failure queue and the alarm topic. Keep true on AWS; the local environment sets false (the emulator is served over http)."
-  type        = bool
-  default     = true
-}
-
 variable "archive_deny_insecure_transport" {
   description = "Attach the TLS-only deny to the archive bucket policy. Keep true on AWS. Emulator switch: the local environment sets false because moto serves plain http, where the deny refuses the processor's writes (moto 5.2 answers PutObject/GetObject with 403)."
   type        = bool
@@ -415,33 +336,10 @@ variable "archive_access_log_bucket" {
 # ---------------------------------------------------------------------------
 # Encryption
 # ---------------------------------------------------------------------------
-variable "kms_deletion_window_in_days" {
-  description = "Waiting period (7-30 days) before the module's KMS key is deleted after destroy; while it runs the deletion can be cancelled and encrypted data recovered."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30 && floor(var.kms_deletion_window_in_days) == var.kms_deletion_window_in_days
-    error_message = "kms_deletion_window_in_days must be a whole number from 7 to 30."
-  }
-}
 
 # ---------------------------------------------------------------------------
 # Alarms and dashboard
 # ---------------------------------------------------------------------------
-variable "alarm_email" {
-  description = "Email address subscribed to the alarm topic (the recipient must confirm); null subscribes nobody."
-  type        = string
-  default     = null
-  # Validated by modules/alarms, which subscribes it.
-}
-
-variable "alarm_period_seconds" {
-  description = "Period of every alarm's metric statistic (60 or a multiple of 60)."
-  type        = number
-  default     = 60
-  # Validated by modules/alarms (the dashboard uses the same period).
-}
 
 variable "iterator_age_alarm_threshold_ms" {
   description = "Alarm when the processor's maximum IteratorAge (how far behind the newest record it reads) exceeds this many milliseconds."
@@ -509,8 +407,3 @@ variable "failure_queue_alarm_threshold" {
   }
 }
 
-variable "encrypt_environment_variables" {
-  description = "Encrypt the functions' environment variables with the module key (instead of the AWS managed key). Keep true on AWS. Emulator switch: moto 5.2 drops a function's KMSKeyArn, which would show as a change on every plan, so the local environment sets false."
-  type        = bool
-  default     = true
-}

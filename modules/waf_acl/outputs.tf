@@ -1,5 +1,5 @@
 output "arn" {
-  description = "ARN of the web ACL: api_web_acl_arn of web_app / mobile_backend (REGIONAL) or cloudfront_web_acl_id of web_app (CLOUDFRONT)."
+  description = "ARN of the web ACL: api.web_acl_arn of web_app / mobile_backend (REGIONAL) or cloudfront_web_acl_id of web_app (CLOUDFRONT)."
   value       = aws_wafv2_web_acl.this.arn
 }
 

@@ -10,16 +10,9 @@ module "user_pool" {
   mfa_configuration       = var.mfa_configuration
   advanced_security_mode  = var.advanced_security_mode
   allow_self_sign_up      = var.allow_self_sign_up
-  deletion_protection     = var.deletion_protection
+  deletion_protection     = var.settings.deletion_protection
   email_configuration     = var.cognito_email_configuration
   tags                    = local.tags
-}
-
-# The pool used to be declared inline here: move it into the module call so existing
-# stacks keep their pool and its users instead of replacing it.
-moved {
-  from = aws_cognito_user_pool.this
-  to   = module.user_pool.aws_cognito_user_pool.this
 }
 
 resource "aws_cognito_user_pool_client" "web" {

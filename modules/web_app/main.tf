@@ -19,7 +19,7 @@ locals {
   name          = "${var.name_prefix}-web"
   bucket_suffix = "${local.account_id}-${local.region}"
 
-  tags = merge(var.tags, { Architecture = "web-app" })
+  tags = merge(var.settings.tags, { Architecture = "web-app" })
 
   # Where the browser finds the site, the API and Cognito. The overrides exist for
   # the local runtime (localhost); on AWS they stay null and the values come from
@@ -30,8 +30,6 @@ locals {
   site_url = var.site_origin_override != null ? var.site_origin_override : local.cloudfront_url
   # scheme://host[:port] only: what browsers send in Origin, hence what CORS compares.
   site_origin = regex("^https?://[^/]+", local.site_url)
-
-  api_url = var.api_url_override != null ? replace(replace(var.api_url_override, "{api_id}", aws_api_gateway_rest_api.this.id), "{stage}", aws_api_gateway_stage.this.stage_name) : aws_api_gateway_stage.this.invoke_url
 
   cognito_endpoint = var.cognito_endpoint_override != null ? var.cognito_endpoint_override : "https://cognito-idp.${local.region}.${local.dns_suffix}"
 }
@@ -44,23 +42,11 @@ module "kms_key" {
 
   name                    = local.name
   description             = "Encrypts the ${local.name} tables, upload and thumbnail buckets, failure queues, alarm topic and logs"
-  deletion_window_in_days = var.kms_deletion_window_in_days
+  deletion_window_in_days = var.settings.kms_deletion_window_in_days
   # CloudWatch alarms publish to the encrypted alarm topic; without this grant they
   # fail silently. Depends only on the account, so no cycle with the topic's key.
   service_principal_statements = [module.alarms.kms_key_policy_statement]
   tags                         = local.tags
-}
-
-# The key and its alias used to be declared inline here: move them into the module
-# call so existing stacks keep the key (and what it encrypts) instead of replacing it.
-moved {
-  from = aws_kms_key.this
-  to   = module.kms_key.aws_kms_key.this
-}
-
-moved {
-  from = aws_kms_alias.this
-  to   = module.kms_key.aws_kms_alias.this
 }
 
 # ---------------------------------------------------------------------------
@@ -81,7 +67,7 @@ resource "aws_sqs_queue" "failure" {
 # Only TLS: a request over plain HTTP is refused, whoever makes it. Same-account
 # senders (the functions' roles) are allowed by their IAM policies.
 resource "aws_sqs_queue_policy" "failure_tls_only" {
-  for_each = var.deny_insecure_transport ? aws_sqs_queue.failure : {}
+  for_each = var.settings.deny_insecure_transport ? aws_sqs_queue.failure : {}
 
   queue_url = each.value.id
   policy = jsonencode({
@@ -113,10 +99,10 @@ module "alarms" {
 
   name        = local.name
   kms_key_arn = module.kms_key.arn
-  alarm_email = var.alarm_email
+  alarm_email = var.settings.alarm_email
 
-  deny_insecure_transport = var.deny_insecure_transport
-  period_seconds          = var.alarm_period_seconds
+  deny_insecure_transport = var.settings.deny_insecure_transport
+  period_seconds          = var.settings.alarm_period_seconds
 
   alarms = merge(
     {
@@ -126,7 +112,7 @@ module "alarms" {
         metric_name = "5XXError"
         statistic   = "Sum"
         threshold   = var.api_5xx_alarm_threshold
-        dimensions  = { ApiName = aws_api_gateway_rest_api.this.name, Stage = aws_api_gateway_stage.this.stage_name }
+        dimensions  = { ApiName = module.api.name, Stage = module.api.stage_name }
       }
     },
     {

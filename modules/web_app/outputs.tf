@@ -15,17 +15,17 @@ output "cloudfront_distribution_id" {
 
 output "api_id" {
   description = "Id of the REST API."
-  value       = aws_api_gateway_rest_api.this.id
+  value       = module.api.id
 }
 
 output "api_stage_name" {
   description = "Name of the API stage."
-  value       = aws_api_gateway_stage.this.stage_name
+  value       = module.api.stage_name
 }
 
 output "api_url" {
-  description = "Base URL of the API (the stage's invoke URL, or api_url_override with {api_id}/{stage} filled in); the same value as apiUrl in config.json."
-  value       = local.api_url
+  description = "Base URL of the API (the stage's invoke URL, or api.url_override with {api_id}/{stage} filled in); the same value as apiUrl in config.json."
+  value       = module.api.url
 }
 
 output "user_pool_id" {

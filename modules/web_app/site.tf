@@ -35,7 +35,7 @@ locals {
   site_files = setsubtract(fileset(var.site_source_dir, "**"), ["config.json"])
 
   site_config_json = jsonencode({
-    apiUrl           = local.api_url
+    apiUrl           = module.api.url
     region           = local.region
     userPoolId       = module.user_pool.id
     userPoolClientId = aws_cognito_user_pool_client.web.id
@@ -46,9 +46,9 @@ locals {
   # uploads bucket (presigned POST), and show images from itself and the thumbnails
   # bucket (presigned GET). Both S3 host forms are listed because SDKs sign with the
   # regional or the legacy global endpoint depending on region and configuration.
-  # From the API id, not the stage's invoke URL: the stage depends on the function,
-  # whose ALLOWED_ORIGIN depends on this distribution (a cycle otherwise).
-  api_origin = var.api_url_override != null ? regex("^https?://[^/]+", replace(var.api_url_override, "{api_id}", aws_api_gateway_rest_api.this.id)) : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${local.region}.${local.dns_suffix}"
+  # The API's origin comes from its id, not the stage's invoke URL: the stage
+  # depends on the function, whose ALLOWED_ORIGIN depends on this distribution (a
+  # cycle otherwise).
   uploads_bucket_origins = join(" ", [
     "https://${module.uploads_bucket.bucket_regional_domain_name}",
     "https://${module.uploads_bucket.name}.s3.${local.dns_suffix}",
@@ -59,7 +59,7 @@ locals {
   ])
   content_security_policy = join("; ", [
     "default-src 'self'",
-    "connect-src 'self' ${local.api_origin} ${local.cognito_endpoint} ${local.uploads_bucket_origins}",
+    "connect-src 'self' ${module.api.origin} ${local.cognito_endpoint} ${local.uploads_bucket_origins}",
     "img-src 'self' data: ${local.thumbnails_bucket_origins}",
     "object-src 'none'",
     "base-uri 'self'",
@@ -71,14 +71,14 @@ module "site_bucket" {
   source = "../secure_bucket"
 
   bucket_name   = "${local.name}-site-${local.bucket_suffix}"
-  force_destroy = var.force_destroy_buckets
+  force_destroy = var.settings.force_destroy_buckets
   # No kms_key_arn on purpose: SSE-S3. The site is public content by design, and
   # CloudFront reading an SSE-KMS bucket through OAC would need the key to trust
   # cloudfront.amazonaws.com as well, for no gain in confidentiality.
 
   access_log_bucket = var.access_log_bucket
 
-  attach_deny_insecure_transport_policy = var.deny_insecure_transport
+  attach_deny_insecure_transport_policy = var.settings.deny_insecure_transport
 
   # The only grant: GetObject for CloudFront, and only when the request comes from
   # this module's distribution (OAC signs it; AWS:SourceArn pins the distribution).

@@ -64,7 +64,7 @@ resource "aws_dynamodb_table" "this" {
     kms_key_arn = module.kms_key.arn
   }
 
-  deletion_protection_enabled = var.deletion_protection
+  deletion_protection_enabled = var.settings.deletion_protection
 
   tags = local.tags
 }

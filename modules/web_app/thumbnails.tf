@@ -13,12 +13,12 @@ module "uploads_bucket" {
   source = "../secure_bucket"
 
   bucket_name   = "${local.name}-uploads-${local.bucket_suffix}"
-  force_destroy = var.force_destroy_buckets
+  force_destroy = var.settings.force_destroy_buckets
   kms_key_arn   = module.kms_key.arn
 
   access_log_bucket = var.access_log_bucket
 
-  attach_deny_insecure_transport_policy = var.deny_insecure_transport
+  attach_deny_insecure_transport_policy = var.settings.deny_insecure_transport
 
   lifecycle_rules = [
     {
@@ -53,12 +53,12 @@ module "thumbnails_bucket" {
   source = "../secure_bucket"
 
   bucket_name   = "${local.name}-thumbnails-${local.bucket_suffix}"
-  force_destroy = var.force_destroy_buckets
+  force_destroy = var.settings.force_destroy_buckets
   kms_key_arn   = module.kms_key.arn
 
   access_log_bucket = var.access_log_bucket
 
-  attach_deny_insecure_transport_policy = var.deny_insecure_transport
+  attach_deny_insecure_transport_policy = var.settings.deny_insecure_transport
 
   lifecycle_rules = [
     { id = "expire-old-versions", noncurrent_version_expiration_days = var.noncurrent_version_expiration_days },
@@ -74,16 +74,16 @@ module "thumbnailer" {
   description   = "Resizes images uploaded to ${local.name}; quarantines non-images"
   filename      = "${var.artifacts_dir}/thumbnailer.zip"
   handler       = "thumbnailer.handler.lambda_handler"
-  runtime       = var.lambda_runtime
-  architecture  = var.lambda_architecture
-  layers        = var.lambda_layers
+  runtime       = var.settings.lambda_runtime
+  architecture  = var.settings.lambda_architecture
+  layers        = var.settings.lambda_layers
   memory_size   = var.thumbnailer_memory_size
   timeout       = var.thumbnailer_timeout
-  tracing_mode  = var.tracing_mode
+  tracing_mode  = var.settings.tracing_mode
 
-  log_retention_days = var.log_retention_days
+  log_retention_days = var.settings.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
-  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
+  kms_key_arn        = var.settings.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     THUMBNAIL_BUCKET             = module.thumbnails_bucket.name
@@ -93,7 +93,7 @@ module "thumbnailer" {
     MAX_IMAGE_PIXELS             = tostring(var.max_image_pixels)
     POWERTOOLS_SERVICE_NAME      = "thumbnailer"
     POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
-    POWERTOOLS_LOG_LEVEL         = var.log_level
+    POWERTOOLS_LOG_LEVEL         = var.settings.log_level
   }
 
   policy_statements = [

@@ -12,16 +12,16 @@ module "welcome_email" {
   description   = "Sends one welcome email per new subscriber of ${local.name}"
   filename      = "${var.artifacts_dir}/welcome_email.zip"
   handler       = "welcome_email.handler.lambda_handler"
-  runtime       = var.lambda_runtime
-  architecture  = var.lambda_architecture
-  layers        = var.lambda_layers
+  runtime       = var.settings.lambda_runtime
+  architecture  = var.settings.lambda_architecture
+  layers        = var.settings.lambda_layers
   memory_size   = var.welcome_email_memory_size
   timeout       = var.welcome_email_timeout
-  tracing_mode  = var.tracing_mode
+  tracing_mode  = var.settings.tracing_mode
 
-  log_retention_days = var.log_retention_days
+  log_retention_days = var.settings.log_retention_days
   log_kms_key_arn    = module.kms_key.arn
-  kms_key_arn        = var.encrypt_environment_variables ? module.kms_key.arn : null
+  kms_key_arn        = var.settings.encrypt_environment_variables ? module.kms_key.arn : null
 
   environment_variables = {
     SENDER_EMAIL                 = var.sender_email
@@ -30,7 +30,7 @@ module "welcome_email" {
     FAILURE_QUEUE_URL            = aws_sqs_queue.failure["welcome-email"].url
     POWERTOOLS_SERVICE_NAME      = "welcome-email"
     POWERTOOLS_METRICS_NAMESPACE = var.powertools_metrics_namespace
-    POWERTOOLS_LOG_LEVEL         = var.log_level
+    POWERTOOLS_LOG_LEVEL         = var.settings.log_level
   }
 
   policy_statements = [

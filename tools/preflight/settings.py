@@ -2,7 +2,8 @@
 
 `terraform console` cannot answer before the state backend exists (it asks for
 `init` with the backend, which a brand-new account does not have yet), so the
-preflight parses the root itself: variable defaults from `variables.tf`, then
+preflight parses the root itself: variable defaults from its `*.tf` files (as
+Terraform, it reads every one: some are links shared by several roots), then
 `terraform.tfvars`, then `TF_VAR_*` from the environment, the order Terraform applies
 them. Arguments the root does not pass to a composite module keep that module's
 default, which is read from the module's own `variables.tf`.
@@ -108,7 +109,9 @@ def read_root(directory: Path, environ: Mapping[str, str] | None = None) -> Root
     variables_tf = directory / "variables.tf"
     if not variables_tf.exists():
         raise SettingsError(f"{directory} is not an environment root (no variables.tf)")
-    declared = _variable_blocks(variables_tf)
+    declared: dict[str, dict[str, Any]] = {}
+    for tf_file in sorted(directory.glob("*.tf")):
+        declared.update(_variable_blocks(tf_file))
     values: dict[str, Any] = {
         name: _literal(body["default"]) for name, body in declared.items() if "default" in body
     }

@@ -27,76 +27,8 @@ variable "lambda_architecture" {
   default     = "arm64"
 }
 
-# --- stream processing -------------------------------------------------------
-variable "stream_mode" {
-  description = "Kinesis capacity mode: ON_DEMAND or PROVISIONED."
-  type        = string
-}
-
-variable "shard_count" {
-  description = "Shards with PROVISIONED; null with ON_DEMAND."
-  type        = number
-  default     = null
-}
-
-variable "stream_retention_hours" {
-  description = "Kinesis retention in hours."
-  type        = number
-}
-
-variable "processor_memory_size" {
-  description = "Processor memory in MB."
-  type        = number
-}
-
-variable "processor_timeout" {
-  description = "Processor timeout in seconds."
-  type        = number
-}
-
-variable "processor_reserved_concurrency" {
-  description = "Processor reserved concurrency; null = unreserved."
-  type        = number
-  default     = null
-}
-
-variable "batch_size" {
-  description = "Records per processor invocation."
-  type        = number
-}
-
-variable "maximum_batching_window_in_seconds" {
-  description = "Batching window in seconds."
-  type        = number
-}
-
-variable "parallelization_factor" {
-  description = "Concurrent batches per shard."
-  type        = number
-}
-
-variable "maximum_retry_attempts" {
-  description = "Retries of a failing batch before the failure queue."
-  type        = number
-}
-
-variable "maximum_record_age_in_seconds" {
-  description = "Maximum record age before the failure queue (-1 = none)."
-  type        = number
-}
-
 variable "archive_write_retry_seconds" {
   description = "How long the processor retries one failed S3 write inside an invocation."
-  type        = number
-}
-
-variable "log_level" {
-  description = "Processor log level."
-  type        = string
-}
-
-variable "log_retention_days" {
-  description = "Processor log retention in days."
   type        = number
 }
 

@@ -116,7 +116,7 @@ output "api_stage_name" {
 }
 
 output "api_url" {
-  description = "Base URL of the API (the stage's invoke URL, or api_url_override with {api_id}/{stage} filled in); the same value as apiUrl in config.json."
+  description = "Base URL of the API (the stage's invoke URL, or api.url_override with {api_id}/{stage} filled in); the same value as apiUrl in config.json."
   value       = module.web_app.api_url
 }
 
@@ -218,7 +218,7 @@ output "user_files_bucket_name" {
 }
 
 output "mobile_api_url" {
-  description = "Base URL of the API (the stage's invoke URL, or api_url_override with {api_id}/{stage} filled in)."
+  description = "Base URL of the API (the stage's invoke URL, or api.url_override with {api_id}/{stage} filled in)."
   value       = module.mobile_backend.api_url
 }
 

@@ -260,22 +260,15 @@ run "user_files_bucket_is_private" {
 run "every_route_but_health_is_authorized" {
   command = plan
 
-  # Over ALL methods of the API, whatever routes are added later.
+  # The API itself (authorizer, integration, stage, logs, throttling, cache) is
+  # modules/rest_api's and tested there; this checks what mobile_backend gives it.
   assert {
-    condition = alltrue([
-      for key, m in aws_api_gateway_method.this :
-      m.authorization == "COGNITO_USER_POOLS" && m.authorizer_id == "authz1" if key != "GET /health"
-    ])
-    error_message = "Every method except GET /health must use the Cognito authorizer."
+    condition     = [for key, m in module.api.methods : key if !m.authorized] == ["GET /health"]
+    error_message = "GET /health must be the only open method (no CORS preflight for an app)."
   }
 
   assert {
-    condition     = [for key, m in aws_api_gateway_method.this : key if m.authorization != "COGNITO_USER_POOLS"] == ["GET /health"]
-    error_message = "GET /health must be the only open method."
-  }
-
-  assert {
-    condition = toset(keys(aws_api_gateway_method.this)) == toset([
+    condition = toset(keys(module.api.methods)) == toset([
       "GET /health", "GET /notes", "POST /notes", "GET /notes/{note_id}", "PATCH /notes/{note_id}", "DELETE /notes/{note_id}",
       "POST /notes/{note_id}/share", "GET /shared", "POST /devices", "DELETE /devices/{device_id}",
     ])
@@ -283,29 +276,8 @@ run "every_route_but_health_is_authorized" {
   }
 
   assert {
-    condition     = aws_api_gateway_authorizer.cognito.provider_arns == toset(["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEfGhI"]) && aws_api_gateway_authorizer.cognito.identity_source == "method.request.header.Authorization"
-    error_message = "The authorizer must validate the Authorization header against this user pool."
-  }
-
-  assert {
-    condition = alltrue([
-      for i in aws_api_gateway_integration.this :
-      i.type == "AWS_PROXY" && i.uri == "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:refarch-test-mobile-api/invocations"
-    ])
-    error_message = "Every method must be a Lambda proxy integration of mobile_api."
-  }
-
-  assert {
-    condition = (
-      aws_api_gateway_stage.this.xray_tracing_enabled &&
-      !aws_api_gateway_stage.this.cache_cluster_enabled &&
-      length(aws_api_gateway_method_settings.cached) == 0 &&
-      can(jsondecode(one(aws_api_gateway_stage.this.access_log_settings).format).sub) &&
-      aws_cloudwatch_log_group.api_access.kms_key_id == module.kms_key.arn &&
-      one(aws_api_gateway_method_settings.all.settings).throttling_rate_limit == 50 &&
-      !one(aws_api_gateway_method_settings.all.settings).data_trace_enabled
-    )
-    error_message = "Stage: X-Ray, JSON access logs to an encrypted group, throttling, no cache by default."
+    condition     = alltrue([for m in module.api.methods : !m.cached])
+    error_message = "No cache by default."
   }
 
   assert {
@@ -314,8 +286,8 @@ run "every_route_but_health_is_authorized" {
   }
 
   assert {
-    condition     = aws_lambda_permission.api.source_arn == "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/*/*"
-    error_message = "API Gateway may invoke mobile_api only from this API's stage."
+    condition     = module.api.name == "refarch-test-mobile-api" && output.api_url == "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1"
+    error_message = "The API must be named after the module and served from its v1 stage."
   }
 }
 
@@ -323,39 +295,14 @@ run "api_cache_is_keyed_per_caller" {
   command = plan
 
   variables {
-    api_cache_enabled = true
+    api = { cache = { enabled = true } }
   }
 
+  # The cache key (the caller's Authorization header and the note id) and the
+  # cache settings are modules/rest_api's, tested there.
   assert {
-    condition     = aws_api_gateway_stage.this.cache_cluster_enabled && aws_api_gateway_stage.this.cache_cluster_size == "0.5"
-    error_message = "api_cache_enabled must turn the stage's cache cluster on."
-  }
-
-  assert {
-    condition     = { for k, s in aws_api_gateway_method_settings.cached : k => s.method_path } == { "GET /notes" = "notes/GET", "GET /notes/{note_id}" = "notes/{note_id}/GET" }
+    condition     = [for key, m in module.api.methods : key if m.cached] == ["GET /notes", "GET /notes/{note_id}"]
     error_message = "Only the two read routes may be cached."
-  }
-
-  assert {
-    condition = alltrue([
-      for s in aws_api_gateway_method_settings.cached :
-      one(s.settings).caching_enabled && one(s.settings).cache_data_encrypted && one(s.settings).require_authorization_for_cache_control && one(s.settings).cache_ttl_in_seconds == 30
-    ])
-    error_message = "Cached routes must encrypt the cache and refuse client cache control."
-  }
-
-  assert {
-    condition = (
-      aws_api_gateway_integration.this["GET /notes"].cache_key_parameters == toset(["method.request.header.Authorization"]) &&
-      aws_api_gateway_integration.this["GET /notes/{note_id}"].cache_key_parameters == toset(["method.request.header.Authorization", "method.request.path.note_id"]) &&
-      aws_api_gateway_method.this["GET /notes/{note_id}"].request_parameters == tomap({ "method.request.header.Authorization" = true, "method.request.path.note_id" = true })
-    )
-    error_message = "The cache key must include the caller's Authorization header (and the note id), or users would see each other's notes."
-  }
-
-  assert {
-    condition     = aws_api_gateway_integration.this["POST /notes"].cache_key_parameters == null && aws_api_gateway_method.this["GET /shared"].request_parameters == null
-    error_message = "Writes and other reads are never cached."
   }
 }
 
@@ -637,15 +584,14 @@ run "push_queue_and_topics" {
 
   assert {
     condition = (
-      aws_cloudwatch_log_group.api_execution.name == "API-Gateway-Execution-Logs_a1b2c3d4e5/v1" &&
-      aws_cloudwatch_log_group.api_execution.retention_in_days == 30 &&
-      aws_cloudwatch_log_group.api_execution.kms_key_id == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+      module.api.execution_log_group_name == "API-Gateway-Execution-Logs_a1b2c3d4e5/v1" &&
+      module.api.access_log_group_name == "/aws/apigateway/refarch-test-mobile-api/v1/access"
     )
-    error_message = "The execution log group must be API Gateway's name, with the retention and the module key."
+    error_message = "The API's execution and access logs must be declared (retention and key: modules/rest_api's tests)."
   }
 
   assert {
-    condition     = module.user_files_bucket.access_log_bucket == null && length(aws_wafv2_web_acl_association.api) == 0
+    condition     = module.user_files_bucket.access_log_bucket == null && module.api.web_acl_arn == null
     error_message = "Access logging and WAF are per environment: off unless their inputs are set."
   }
 
@@ -699,12 +645,10 @@ run "local_emulator_settings" {
   command = plan
 
   variables {
-    encrypt_environment_variables = false
-    create_dax                    = false
-    attach_identity_pool_roles    = false
-    deny_insecure_transport       = false
-    deletion_protection           = false
-    api_url_override              = "http://127.0.0.1:8787/{api_id}/{stage}"
+    settings                   = { encrypt_environment_variables = false, deny_insecure_transport = false, deletion_protection = false }
+    create_dax                 = false
+    attach_identity_pool_roles = false
+    api                        = { url_override = "http://127.0.0.1:8787/{api_id}/{stage}" }
   }
 
   assert {
@@ -808,14 +752,6 @@ run "rejects_large_push_batch_without_window" {
   expect_failures = [var.push_maximum_batching_window_seconds]
 }
 
-run "rejects_unknown_cache_size" {
-  command = plan
-  variables {
-    api_cache_cluster_size = "2"
-  }
-  expect_failures = [var.api_cache_cluster_size]
-}
-
 run "rejects_long_name_prefix" {
   command = plan
   variables {
@@ -856,7 +792,7 @@ run "accepts_the_logging_role_of_another_module" {
   }
 
   assert {
-    condition     = aws_api_gateway_stage.this.stage_name == var.api_stage_name
+    condition     = module.api.stage_name == "v1"
     error_message = "The stage must still be planned when it waits for another module's role."
   }
 }
@@ -876,13 +812,13 @@ run "access_logs_and_waf_when_set" {
 
   variables {
     access_log_bucket = "refarch-test-logs-123456789012-eu-west-1"
-    api_web_acl_arn   = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/refarch-test-api/11111111-2222-3333-4444-555555555555"
+    api               = { web_acl_arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/refarch-test-api/11111111-2222-3333-4444-555555555555" }
   }
 
   assert {
     condition = (
       module.user_files_bucket.access_log_bucket == "refarch-test-logs-123456789012-eu-west-1" &&
-      aws_wafv2_web_acl_association.api[0].web_acl_arn == var.api_web_acl_arn
+      module.api.web_acl_arn == var.api.web_acl_arn
     )
     error_message = "The user-files bucket must log to access_log_bucket and the stage must use the web ACL."
   }

@@ -382,7 +382,7 @@ run "custom_settings_pass_through" {
     maximum_retry_attempts             = -1
     maximum_record_age_in_seconds      = -1
     filter_patterns                    = ["{\"data\": {\"type\": [\"order\"]}}"]
-    alarm_email                        = "oncall@example.com"
+    settings                           = { alarm_email = "oncall@example.com" }
     archive_expiration_days            = 400
     iterator_age_alarm_threshold_ms    = 5000
   }
@@ -465,9 +465,9 @@ run "rejects_retention_below_24_hours" {
 run "rejects_bad_log_retention" {
   command = plan
   variables {
-    log_retention_days = 10
+    settings = { log_retention_days = 10 }
   }
-  expect_failures = [var.log_retention_days]
+  expect_failures = [var.settings]
 }
 
 run "rejects_record_age_between_0_and_60" {
@@ -542,9 +542,9 @@ run "accepts_glacier_without_ia" {
 run "rejects_bad_log_level" {
   command = plan
   variables {
-    log_level = "VERBOSE"
+    settings = { log_level = "VERBOSE" }
   }
-  expect_failures = [var.log_level]
+  expect_failures = [var.settings]
 }
 
 run "tls_only_queue_and_topic_and_encrypted_environment" {
@@ -572,8 +572,7 @@ run "emulator_switches" {
   command = plan
 
   variables {
-    encrypt_environment_variables = false
-    deny_insecure_transport       = false
+    settings = { encrypt_environment_variables = false, deny_insecure_transport = false }
   }
 
   assert {

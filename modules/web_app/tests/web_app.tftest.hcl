@@ -270,69 +270,21 @@ run "security_headers" {
 run "every_route_but_health_and_preflight_is_authorized" {
   command = plan
 
-  # Over ALL methods of the API, whatever routes are added later.
+  # The API itself (authorizer, integration, stage, logs, throttling) is
+  # modules/rest_api's and tested there; this checks what web_app gives it.
   assert {
-    condition = alltrue([
-      for key, m in aws_api_gateway_method.this :
-      m.authorization == "COGNITO_USER_POOLS" && m.authorizer_id == "authz1"
-      if !(key == "GET /health" || m.http_method == "OPTIONS")
-    ])
-    error_message = "Every method except GET /health and OPTIONS must use the Cognito authorizer."
-  }
-
-  assert {
-    condition     = sort([for key, m in aws_api_gateway_method.this : key if m.authorization == "NONE"]) == sort(concat(["GET /health"], [for p in keys(local.routes) : "OPTIONS ${p}"]))
+    condition     = sort([for key, m in module.api.methods : key if !m.authorized]) == sort(concat(["GET /health"], [for p in distinct([for key in keys(module.api.methods) : split(" ", key)[1]]) : "OPTIONS ${p}"]))
     error_message = "The only open methods must be GET /health and the OPTIONS preflights."
   }
 
   assert {
-    condition     = alltrue([for key, m in aws_api_gateway_method.this : contains(["NONE", "COGNITO_USER_POOLS"], m.authorization)]) && length(aws_api_gateway_method.this) == 17
-    error_message = "Expected the 10 routes of the contract plus one OPTIONS per path (17 methods)."
+    condition     = length(module.api.methods) == 17 && alltrue([for m in module.api.methods : !m.cached])
+    error_message = "Expected the 10 routes of the contract plus one OPTIONS per path (17 methods), none cached."
   }
 
   assert {
-    condition     = aws_api_gateway_authorizer.cognito.type == "COGNITO_USER_POOLS" && aws_api_gateway_authorizer.cognito.provider_arns == toset(["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEfGhI"]) && aws_api_gateway_authorizer.cognito.identity_source == "method.request.header.Authorization"
-    error_message = "The authorizer must validate the Authorization header against this user pool."
-  }
-
-  assert {
-    condition = alltrue([
-      for i in aws_api_gateway_integration.this :
-      i.type == "AWS_PROXY" && i.integration_http_method == "POST" && i.uri == "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:refarch-test-web-api/invocations"
-    ])
-    error_message = "Every method must be a Lambda proxy integration of web_api."
-  }
-
-  assert {
-    condition     = aws_lambda_permission.api.source_arn == "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/*/*" && aws_lambda_permission.api.principal == "apigateway.amazonaws.com"
-    error_message = "API Gateway may invoke web_api only from this API's stage."
-  }
-
-  assert {
-    condition = (
-      aws_api_gateway_stage.this.xray_tracing_enabled &&
-      one(aws_api_gateway_stage.this.access_log_settings).destination_arn == aws_cloudwatch_log_group.api_access.arn &&
-      can(jsondecode(one(aws_api_gateway_stage.this.access_log_settings).format).sub) &&
-      aws_cloudwatch_log_group.api_access.kms_key_id == module.kms_key.arn
-    )
-    error_message = "The stage must trace with X-Ray and write JSON access logs to a KMS-encrypted log group."
-  }
-
-  assert {
-    condition = (
-      one(aws_api_gateway_method_settings.all.settings).throttling_rate_limit == 50 &&
-      one(aws_api_gateway_method_settings.all.settings).throttling_burst_limit == 100 &&
-      one(aws_api_gateway_method_settings.all.settings).metrics_enabled &&
-      one(aws_api_gateway_method_settings.all.settings).logging_level == "ERROR" &&
-      !one(aws_api_gateway_method_settings.all.settings).data_trace_enabled &&
-      aws_api_gateway_method_settings.all.method_path == "*/*"
-    )
-    error_message = "Every method must be throttled, with metrics, error logs and no body logging."
-  }
-
-  assert {
-    condition     = aws_api_gateway_rest_api.this.endpoint_configuration[0].types == tolist(["REGIONAL"])
-    error_message = "The API must be REGIONAL."
+    condition     = module.api.name == "refarch-test-web-api" && module.api.stage_name == "v1" && output.api_url == "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1"
+    error_message = "The API must be named after the module and served from its v1 stage."
   }
 }
 
@@ -348,7 +300,6 @@ run "cors_and_cognito_client" {
     condition     = !anytrue([for r in aws_s3_bucket_cors_configuration.uploads.cors_rule : anytrue([for o in r.allowed_origins : strcontains(o, "*")])])
     error_message = "The uploads bucket CORS origin must never be a wildcard."
   }
-
 
   assert {
     condition = (
@@ -556,7 +507,7 @@ run "production_controls" {
     access_log_bucket     = "refarch-test-logs-123456789012-eu-west-1"
     cloudfront_log_bucket = "refarch-test-logs-123456789012-eu-west-1.s3.amazonaws.com"
     cloudfront_web_acl_id = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/refarch-test-cloudfront/11111111-2222-3333-4444-555555555555"
-    api_web_acl_arn       = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/refarch-test-api/11111111-2222-3333-4444-555555555555"
+    api                   = { web_acl_arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/refarch-test-api/11111111-2222-3333-4444-555555555555" }
   }
 
   assert {
@@ -570,11 +521,10 @@ run "production_controls" {
 
   assert {
     condition = (
-      aws_cloudwatch_log_group.api_execution.name == "API-Gateway-Execution-Logs_a1b2c3d4e5/v1" &&
-      aws_cloudwatch_log_group.api_execution.retention_in_days == 30 &&
-      aws_cloudwatch_log_group.api_execution.kms_key_id == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+      module.api.execution_log_group_name == "API-Gateway-Execution-Logs_a1b2c3d4e5/v1" &&
+      module.api.access_log_group_name == "/aws/apigateway/refarch-test-web-api/v1/access"
     )
-    error_message = "The execution log group must be API Gateway's name, with the retention and the module key."
+    error_message = "The API's execution and access logs must be declared (retention and key: modules/rest_api's tests)."
   }
 
   assert {
@@ -604,8 +554,7 @@ run "production_controls" {
     condition = (
       aws_cloudfront_distribution.site[0].logging_config[0].bucket == "refarch-test-logs-123456789012-eu-west-1.s3.amazonaws.com" &&
       aws_cloudfront_distribution.site[0].web_acl_id == var.cloudfront_web_acl_id &&
-      aws_wafv2_web_acl_association.api[0].web_acl_arn == var.api_web_acl_arn &&
-      aws_wafv2_web_acl_association.api[0].resource_arn == "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/v1"
+      module.api.web_acl_arn == var.api.web_acl_arn
     )
     error_message = "The distribution must log and use its web ACL; the API stage must be associated with the regional ACL."
   }
@@ -616,7 +565,7 @@ run "controls_off_by_default" {
 
   assert {
     condition = (
-      length(aws_wafv2_web_acl_association.api) == 0 &&
+      module.api.web_acl_arn == null &&
       aws_cloudfront_distribution.site[0].web_acl_id == null &&
       length(aws_cloudfront_distribution.site[0].logging_config) == 0 &&
       module.site_bucket.access_log_bucket == null
@@ -629,13 +578,11 @@ run "local_emulator_settings" {
   command = plan
 
   variables {
-    encrypt_environment_variables  = false
+    settings                       = { encrypt_environment_variables = false, deny_insecure_transport = false, deletion_protection = false }
     create_cloudfront_distribution = false
-    deny_insecure_transport        = false
     site_origin_override           = "http://127.0.0.1:8787/site/"
-    api_url_override               = "http://127.0.0.1:8787/{api_id}/{stage}"
+    api                            = { url_override = "http://127.0.0.1:8787/{api_id}/{stage}" }
     cognito_endpoint_override      = "http://127.0.0.1:5000"
-    deletion_protection            = false
   }
 
   assert {
@@ -719,23 +666,6 @@ run "rejects_bad_sender_email" {
   expect_failures = [var.sender_email]
 }
 
-run "rejects_burst_below_rate" {
-  command = plan
-  variables {
-    api_throttling_rate_limit  = 100
-    api_throttling_burst_limit = 50
-  }
-  expect_failures = [var.api_throttling_burst_limit]
-}
-
-run "rejects_zero_rate_limit" {
-  command = plan
-  variables {
-    api_throttling_rate_limit = 0
-  }
-  expect_failures = [var.api_throttling_rate_limit]
-}
-
 run "rejects_wildcard_site_origin" {
   command = plan
   variables {
@@ -774,14 +704,6 @@ run "rejects_site_dir_without_index" {
     site_source_dir = "tests/fixtures/artifacts"
   }
   expect_failures = [var.site_source_dir]
-}
-
-run "rejects_bad_access_log_format" {
-  command = plan
-  variables {
-    api_access_log_format = "$context.requestId $context.status"
-  }
-  expect_failures = [var.api_access_log_format]
 }
 
 run "rejects_api_timeout_beyond_gateway_limit" {

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[3]
 TF_CLI_CONFIG = ROOT / ".terraform.d" / "terraformrc"
 ROLE = "module.web_app.module.api_gateway_account.aws_api_gateway_account.this"
 STAGES = (
-    "module.web_app.aws_api_gateway_stage.this",
-    "module.mobile_backend.aws_api_gateway_stage.this",
+    "module.web_app.module.api.aws_api_gateway_stage.this",
+    "module.mobile_backend.module.api.aws_api_gateway_stage.this",
 )
 EDGE = re.compile(r'^\s*"(?P<source>[^"]+)" -> "(?P<target>[^"]+)"')
 

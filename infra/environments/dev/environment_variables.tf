@@ -1,0 +1,1 @@
+../../shared/cloud_environment/environment_variables.tf

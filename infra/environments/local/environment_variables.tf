@@ -1,0 +1,1 @@
+../../shared/environment_variables.tf

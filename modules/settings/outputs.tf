@@ -1,0 +1,4 @@
+output "settings" {
+  description = "The settings with every default filled in, as the composites see them."
+  value       = var.settings
+}
