@@ -11,7 +11,7 @@ from typing import Any
 from local_runtime.gateway.console import Console
 from local_runtime.status.emulator_resources import EmulatorUnavailableError
 
-CONSOLE_DIR = Path(__file__).resolve().parents[2] / "local_runtime" / "console"
+CONSOLE_DIR = Path(__file__).resolve().parents[2] / "local_runtime" / "gateway" / "console"
 
 
 class FakeResources:
