@@ -2,7 +2,7 @@
 
 A cold start here is what the local runtime does: unpack the zip (once, by CodeSha256),
 start `python -I -S` with the code and the runtime libraries on sys.path, import the
-handler module. `local_runtime.worker.FunctionWorker` does all of that; this module only
+handler module. `local_runtime.workers.worker.FunctionWorker` does all of that; this module only
 starts and stops it. Two figures per start:
 - init ms: the import of the handler module, timed by the worker itself (`last_init_ms`);
 - start ms: spawn to ready, timed here: interpreter start + init, with no invoke (so
@@ -25,8 +25,8 @@ from pathlib import Path
 from benchmarks import REPO_ROOT
 from benchmarks.report import Section, fmt_ratio
 from benchmarks.timing import Timing, collect_interleaved, ratio
-from local_runtime.functions import ArtifactStore, DeployedFunction, code_sha256
-from local_runtime.worker import FunctionWorker
+from local_runtime.workers.functions import ArtifactStore, DeployedFunction, code_sha256
+from local_runtime.workers.worker import FunctionWorker
 
 DIST = REPO_ROOT / "dist"
 RUNTIME_LIBS = REPO_ROOT / ".build" / "lambda-runtime-libs"

@@ -10,9 +10,9 @@ import signal
 import sys
 from pathlib import Path
 
-from local_runtime import status_report
 from local_runtime.emulator import DEFAULT_REGION
 from local_runtime.runtime import LocalRuntime, RuntimeSettings
+from local_runtime.status import status_report
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,7 +25,7 @@ from typing import Any
 
 import boto3
 
-from local_runtime.functions import code_sha256
+from local_runtime.workers.functions import code_sha256
 
 log = logging.getLogger(__name__)
 

@@ -27,25 +27,29 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from local_runtime.api_gateway import ApiGateway, read_rest_apis
-from local_runtime.async_invocations import AsyncConfig, AsyncInvoker
-from local_runtime.checkpoints import CheckpointStore
-from local_runtime.cognito_jwt import CognitoTokenVerifier, fetch_jwks
-from local_runtime.console import Console
-from local_runtime.counters import FunctionCounters
-from local_runtime.destinations import AwsFailureDestination
-from local_runtime.dynamodb_streams import DynamoDBStreamSource
-from local_runtime.emulator_resources import EmulatorResources
-from local_runtime.event_source_mapping import MappingConfig, ShardPoller, StreamSource
-from local_runtime.failure_queues import FailureQueue, read_failure_queues
-from local_runtime.functions import ArtifactStore, DeployedFunction
-from local_runtime.gateway_server import GatewayServer
-from local_runtime.kinesis import KinesisSource
-from local_runtime.s3_notifications import S3NotificationPoller, SeenObjects
-from local_runtime.site import SiteFiles
-from local_runtime.sqs import Queue, QueueMappingConfig, QueuePoller
-from local_runtime.status_report import problems, read_status
-from local_runtime.worker import FunctionWorker, WorkerPool
+from local_runtime.event_sources.async_invocations import AsyncConfig, AsyncInvoker
+from local_runtime.event_sources.checkpoints import CheckpointStore
+from local_runtime.event_sources.destinations import AwsFailureDestination
+from local_runtime.event_sources.dynamodb_streams import DynamoDBStreamSource
+from local_runtime.event_sources.event_source_mapping import (
+    MappingConfig,
+    ShardPoller,
+    StreamSource,
+)
+from local_runtime.event_sources.kinesis import KinesisSource
+from local_runtime.event_sources.s3_notifications import S3NotificationPoller, SeenObjects
+from local_runtime.event_sources.sqs import Queue, QueueMappingConfig, QueuePoller
+from local_runtime.gateway.api_gateway import ApiGateway, read_rest_apis
+from local_runtime.gateway.cognito_jwt import CognitoTokenVerifier, fetch_jwks
+from local_runtime.gateway.console import Console
+from local_runtime.gateway.gateway_server import GatewayServer
+from local_runtime.gateway.site import SiteFiles
+from local_runtime.status.emulator_resources import EmulatorResources
+from local_runtime.status.failure_queues import FailureQueue, read_failure_queues
+from local_runtime.status.status_report import problems, read_status
+from local_runtime.workers.counters import FunctionCounters
+from local_runtime.workers.functions import ArtifactStore, DeployedFunction
+from local_runtime.workers.worker import FunctionWorker, WorkerPool
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from local_runtime.cognito_jwt import (
+from local_runtime.gateway.cognito_jwt import (
     CognitoTokenVerifier,
     InvalidTokenError,
     authorizer_claims,

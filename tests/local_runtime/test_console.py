@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from local_runtime.console import Console
-from local_runtime.emulator_resources import EmulatorUnavailableError
+from local_runtime.gateway.console import Console
+from local_runtime.status.emulator_resources import EmulatorUnavailableError
 
-CONSOLE_DIR = Path(__file__).resolve().parents[2] / "local_runtime" / "console"
+CONSOLE_DIR = Path(__file__).resolve().parents[2] / "local_runtime" / "gateway" / "console"
 
 
 class FakeResources:

@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
-from local_runtime.checkpoints import CheckpointStore
-from local_runtime.event_source_mapping import (
+from local_runtime.event_sources.checkpoints import CheckpointStore
+from local_runtime.event_sources.event_source_mapping import (
     MAX_EVENT_BYTES,
     MappingConfig,
     ShardPoller,
     StreamRecord,
     lane_of,
 )
-from local_runtime.filters import FilterCriteria
-from local_runtime.worker import InvocationResult
+from local_runtime.event_sources.filters import FilterCriteria
+from local_runtime.workers.worker import InvocationResult
 
 SHARD = "shardId-000000000000"
 STREAM_ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/s"

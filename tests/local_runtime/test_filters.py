@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from local_runtime.filters import FilterCriteria, UnsupportedFilterError
+from local_runtime.event_sources.filters import FilterCriteria, UnsupportedFilterError
 
 
 def criteria(*patterns: dict) -> FilterCriteria:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from local_runtime.hot_reload import HotReloader, build_host_zip
-from local_runtime.status_report import EXIT_OK
+from local_runtime.status.status_report import EXIT_OK
 from tests.local_runtime.support import serving, wait_for
 from tests.local_runtime.test_local_api_gateway_on_emulator import add_method, request
 

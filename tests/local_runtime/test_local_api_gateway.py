@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from local_runtime.api_gateway import (
+from local_runtime.gateway.api_gateway import (
     ApiGateway,
     Authorizer,
     HttpRequest,
@@ -20,8 +20,8 @@ from local_runtime.api_gateway import (
     match_resource,
     proxy_event,
 )
-from local_runtime.cognito_jwt import InvalidTokenError
-from local_runtime.worker import InvocationResult
+from local_runtime.gateway.cognito_jwt import InvalidTokenError
+from local_runtime.workers.worker import InvocationResult
 
 FUNCTION = "arn:aws:lambda:eu-west-1:123456789012:function:web-api"
 URI = f"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/{FUNCTION}/invocations"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from local_runtime.async_invocations import AsyncConfig, AsyncInvoker
-from local_runtime.worker import InvocationResult
+from local_runtime.event_sources.async_invocations import AsyncConfig, AsyncInvoker
+from local_runtime.workers.worker import InvocationResult
 
 FUNCTION = "arn:aws:lambda:eu-west-1:123456789012:function:thumbnailer"
 DESTINATION = "arn:aws:sqs:eu-west-1:123456789012:thumbnail-failures"

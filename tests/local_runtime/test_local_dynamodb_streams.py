@@ -8,9 +8,9 @@ from typing import Any
 import boto3
 import pytest
 
-from local_runtime.dynamodb_streams import DynamoDBStreamSource
-from local_runtime.event_source_mapping import MappingConfig
-from local_runtime.filters import FilterCriteria
+from local_runtime.event_sources.dynamodb_streams import DynamoDBStreamSource
+from local_runtime.event_sources.event_source_mapping import MappingConfig
+from local_runtime.event_sources.filters import FilterCriteria
 
 
 def mapping(starting_position: str = "TRIM_HORIZON") -> MappingConfig:

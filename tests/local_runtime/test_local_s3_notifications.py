@@ -8,7 +8,11 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-from local_runtime.s3_notifications import LambdaNotification, S3NotificationPoller, SeenObjects
+from local_runtime.event_sources.s3_notifications import (
+    LambdaNotification,
+    S3NotificationPoller,
+    SeenObjects,
+)
 from tests.local_runtime.support import REGION
 
 FUNCTION = "arn:aws:lambda:eu-west-1:123456789012:function:thumbnailer"

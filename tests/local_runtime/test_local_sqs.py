@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from local_runtime.event_source_mapping import MAX_EVENT_BYTES
-from local_runtime.sqs import (
+from local_runtime.event_sources.event_source_mapping import MAX_EVENT_BYTES
+from local_runtime.event_sources.sqs import (
     InvalidQueueMappingError,
     Queue,
     QueueMappingConfig,
@@ -21,7 +21,7 @@ from local_runtime.sqs import (
     filter_view,
     payload_batches,
 )
-from local_runtime.worker import InvocationResult
+from local_runtime.workers.worker import InvocationResult
 
 QUEUE_ARN = "arn:aws:sqs:eu-west-1:123456789012:pushes"
 FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:push_notifier"

@@ -322,7 +322,7 @@ def test_the_emulator_itself_never_receives_for_a_mapping(
     aws: dict[str, Any], tmp_path: Path, make_artifact: Any, deploy_function: Any
 ) -> None:
     # moto would receive each new message for the mapping (counting a receive no
-    # function saw); local_runtime/moto_server.py switches that off.
+    # function saw); local_runtime/emulator/moto_server.py switches that off.
     url, arn = make_queue(aws, "pushes")
     function_arn = deploy_function(make_artifact(QUEUE_HANDLER))
     aws["lambda"].create_event_source_mapping(FunctionName=function_arn, EventSourceArn=arn)

@@ -21,10 +21,14 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from local_runtime.checkpoints import CheckpointStore
-from local_runtime.event_source_mapping import MappingConfig, ShardPoller, StreamRecord
-from local_runtime.filters import FilterCriteria
-from local_runtime.worker import InvocationResult
+from local_runtime.event_sources.checkpoints import CheckpointStore
+from local_runtime.event_sources.event_source_mapping import (
+    MappingConfig,
+    ShardPoller,
+    StreamRecord,
+)
+from local_runtime.event_sources.filters import FilterCriteria
+from local_runtime.workers.worker import InvocationResult
 from stream_processor.batch import process_batch
 from stream_processor.config import Settings
 from stream_processor.kinesis_event import partial_batch_response, records_from_event

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from local_runtime import status_report
-from local_runtime.status_report import EXIT_FAILING, EXIT_NOT_RUNNING, EXIT_OK
+from local_runtime.status import status_report
+from local_runtime.status.status_report import EXIT_FAILING, EXIT_NOT_RUNNING, EXIT_OK
 
 PROCESSOR = "arn:aws:lambda:us-east-1:123456789012:function:processor"
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from local_runtime.counters import FunctionCounters
-from local_runtime.functions import (
+from local_runtime.workers.counters import FunctionCounters
+from local_runtime.workers.functions import (
     ArtifactNotFoundError,
     ArtifactStore,
     DeployedFunction,
     code_sha256,
 )
-from local_runtime.worker import FunctionWorker, WorkerPool
+from local_runtime.workers.worker import FunctionWorker, WorkerPool
 
 HANDLER = """
 import json, os, sys, time

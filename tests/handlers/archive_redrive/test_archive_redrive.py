@@ -4,13 +4,11 @@ the stream once, marked, and documents written by the failure recorder are what 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from clients.archive import redrive
 from clients.archive.__main__ import main
@@ -33,19 +31,13 @@ KPL_MAGIC = b"\xf3\x89\x9a\xc2"
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    with mock_aws():
-        s3 = boto3.client("s3", region_name=REGION)
-        s3.create_bucket(Bucket=BUCKET)
-        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-        kinesis = boto3.client("kinesis", region_name=REGION)
-        kinesis.create_stream(StreamName=STREAM, ShardCount=1)
-        yield {"s3": s3, "kinesis": kinesis}
+def aws(mocked_aws: None) -> dict[str, Any]:
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    kinesis = boto3.client("kinesis", region_name=REGION)
+    kinesis.create_stream(StreamName=STREAM, ShardCount=1)
+    return {"s3": s3, "kinesis": kinesis}
 
 
 def shard_records(kinesis: Any) -> list[dict[str, Any]]:

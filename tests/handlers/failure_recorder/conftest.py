@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 import boto3
 import pytest
 from failure_recorder_events import ARCHIVE_BUCKET, REGION, STREAM_NAME, import_handler_fresh
-from moto import mock_aws
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_REGION", REGION)
-    with mock_aws():
-        boto3.client("s3", region_name=REGION).create_bucket(Bucket=ARCHIVE_BUCKET)
-        boto3.client("kinesis", region_name=REGION).create_stream(
-            StreamName=STREAM_NAME, ShardCount=1
-        )
-        yield
+def aws(mocked_aws: None) -> None:
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket=ARCHIVE_BUCKET)
+    boto3.client("kinesis", region_name=REGION).create_stream(StreamName=STREAM_NAME, ShardCount=1)
 
 
 @pytest.fixture

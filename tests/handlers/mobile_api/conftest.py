@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -22,7 +22,7 @@ from mobile_api_events import (
     User,
     import_mobile_api_fresh,
 )
-from moto import mock_aws
+from moto_tables import create_table
 
 _TABLE_KEYS = {
     NOTES_TABLE: ("owner_sub", "note_id"),
@@ -32,60 +32,42 @@ _TABLE_KEYS = {
 
 
 @pytest.fixture
-def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_REGION", REGION)
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name=REGION)
-        for table, (partition, sort) in _TABLE_KEYS.items():
-            dynamodb.create_table(
-                TableName=table,
-                KeySchema=[
-                    {"AttributeName": partition, "KeyType": "HASH"},
-                    {"AttributeName": sort, "KeyType": "RANGE"},
-                ],
-                AttributeDefinitions=[
-                    {"AttributeName": partition, "AttributeType": "S"},
-                    {"AttributeName": sort, "AttributeType": "S"},
-                ],
-                BillingMode="PAY_PER_REQUEST",
-            )
-        cognito = boto3.client("cognito-idp", region_name=REGION)
-        pool_id = cognito.create_user_pool(PoolName="mobile-test", UsernameAttributes=["email"])[
-            "UserPool"
-        ]["Id"]
-        users = {}
-        for name in ("alice", "bob"):
-            email = f"{name}@example.com"
-            created = cognito.admin_create_user(
-                UserPoolId=pool_id,
-                Username=email,
-                UserAttributes=[
-                    {"Name": "email", "Value": email},
-                    {"Name": "email_verified", "Value": "true"},
-                ],
-            )["User"]
-            sub = next(a["Value"] for a in created["Attributes"] if a["Name"] == "sub")
-            users[name] = User(sub=sub, email=email)
-        queue_url = boto3.client("sqs", region_name=REGION).create_queue(QueueName=PUSH_QUEUE)[
-            "QueueUrl"
-        ]
-        sns = boto3.client("sns", region_name=REGION)
-        applications = {
-            "fcm": sns.create_platform_application(
-                Name="mobile-fcm", Platform="GCM", Attributes={"PlatformCredential": "key"}
-            )["PlatformApplicationArn"],
-            "apns": sns.create_platform_application(
-                Name="mobile-apns",
-                Platform="APNS",
-                Attributes={"PlatformCredential": "key", "PlatformPrincipal": "cert"},
-            )["PlatformApplicationArn"],
-        }
-        yield Cloud(pool_id, queue_url, applications, users["alice"], users["bob"])
+def cloud(mocked_aws: None) -> Cloud:
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    for table, (partition, sort) in _TABLE_KEYS.items():
+        create_table(dynamodb, table, partition, sort)
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    pool_id = cognito.create_user_pool(PoolName="mobile-test", UsernameAttributes=["email"])[
+        "UserPool"
+    ]["Id"]
+    users = {}
+    for name in ("alice", "bob"):
+        email = f"{name}@example.com"
+        created = cognito.admin_create_user(
+            UserPoolId=pool_id,
+            Username=email,
+            UserAttributes=[
+                {"Name": "email", "Value": email},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        )["User"]
+        sub = next(a["Value"] for a in created["Attributes"] if a["Name"] == "sub")
+        users[name] = User(sub=sub, email=email)
+    queue_url = boto3.client("sqs", region_name=REGION).create_queue(QueueName=PUSH_QUEUE)[
+        "QueueUrl"
+    ]
+    sns = boto3.client("sns", region_name=REGION)
+    applications = {
+        "fcm": sns.create_platform_application(
+            Name="mobile-fcm", Platform="GCM", Attributes={"PlatformCredential": "key"}
+        )["PlatformApplicationArn"],
+        "apns": sns.create_platform_application(
+            Name="mobile-apns",
+            Platform="APNS",
+            Attributes={"PlatformCredential": "key", "PlatformPrincipal": "cert"},
+        )["PlatformApplicationArn"],
+    }
+    return Cloud(pool_id, queue_url, applications, users["alice"], users["bob"])
 
 
 @pytest.fixture

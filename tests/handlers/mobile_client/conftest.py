@@ -12,7 +12,6 @@ from typing import Any
 import boto3
 import pytest
 from mobile_client_stubs import BUCKET, REGION, ApiStub
-from moto import mock_aws
 
 from clients.mobile import MobileConfig
 
@@ -58,45 +57,42 @@ def api_stub() -> Iterator[ApiStub]:
 
 
 @pytest.fixture
-def backend(monkeypatch: pytest.MonkeyPatch, api_stub: ApiStub) -> Iterator[MobileConfig]:
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    with mock_aws():
-        idp = boto3.client("cognito-idp", region_name=REGION)
-        pool_id = idp.create_user_pool(
-            PoolName="refarch-test-mobile-users",
-            UsernameAttributes=["email"],
-            AutoVerifiedAttributes=["email"],
-        )["UserPool"]["Id"]
-        client_id = idp.create_user_pool_client(
-            UserPoolId=pool_id,
-            ClientName="mobile",
-            GenerateSecret=False,
-            ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        )["UserPoolClient"]["ClientId"]
-        identity_pool_id = boto3.client(
-            "cognito-identity", region_name=REGION
-        ).create_identity_pool(
-            IdentityPoolName="refarch_test_mobile",
-            AllowUnauthenticatedIdentities=False,
-            CognitoIdentityProviders=[
-                {
-                    "ProviderName": f"cognito-idp.{REGION}.amazonaws.com/{pool_id}",
-                    "ClientId": client_id,
-                }
-            ],
-        )["IdentityPoolId"]
-        boto3.client("s3", region_name=REGION).create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
-        )
-        yield MobileConfig(
-            api_url=api_stub.url,
-            region=REGION,
-            user_pool_id=pool_id,
-            user_pool_client_id=client_id,
-            identity_pool_id=identity_pool_id,
-            user_files_bucket=BUCKET,
-        )
+def aws_region() -> str:
+    return REGION
+
+
+@pytest.fixture
+def backend(mocked_aws: None, api_stub: ApiStub) -> MobileConfig:
+    idp = boto3.client("cognito-idp", region_name=REGION)
+    pool_id = idp.create_user_pool(
+        PoolName="refarch-test-mobile-users",
+        UsernameAttributes=["email"],
+        AutoVerifiedAttributes=["email"],
+    )["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="mobile",
+        GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    identity_pool_id = boto3.client("cognito-identity", region_name=REGION).create_identity_pool(
+        IdentityPoolName="refarch_test_mobile",
+        AllowUnauthenticatedIdentities=False,
+        CognitoIdentityProviders=[
+            {
+                "ProviderName": f"cognito-idp.{REGION}.amazonaws.com/{pool_id}",
+                "ClientId": client_id,
+            }
+        ],
+    )["IdentityPoolId"]
+    boto3.client("s3", region_name=REGION).create_bucket(
+        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    return MobileConfig(
+        api_url=api_stub.url,
+        region=REGION,
+        user_pool_id=pool_id,
+        user_pool_client_id=client_id,
+        identity_pool_id=identity_pool_id,
+        user_files_bucket=BUCKET,
+    )

@@ -5,13 +5,11 @@ from __future__ import annotations
 import base64
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from aws_kinesis_agg.deaggregator import iter_deaggregate_records
-from moto import mock_aws
 
 from clients.producer import Producer, build_sample, sample_events
 from clients.producer.cli import EXIT_FAILED_RECORDS, EXIT_OK, main
@@ -21,14 +19,13 @@ REGION = "eu-west-1"
 
 
 @pytest.fixture
-def kinesis(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    with mock_aws():
-        yield boto3.client("kinesis", region_name=REGION)
+def aws_region() -> str:
+    return REGION
+
+
+@pytest.fixture
+def kinesis(mocked_aws: None) -> Any:
+    return boto3.client("kinesis", region_name=REGION)
 
 
 def create_stream(client: Any, name: str, shards: int = 4) -> str:

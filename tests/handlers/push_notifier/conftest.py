@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
+from moto_tables import create_table
 from push_notifier_events import DEVICES_TABLE, PUSH_QUEUE, REGION, import_push_notifier_fresh
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_REGION", REGION)
-    with mock_aws():
-        boto3.client("dynamodb", region_name=REGION).create_table(
-            TableName=DEVICES_TABLE,
-            KeySchema=[
-                {"AttributeName": "owner_sub", "KeyType": "HASH"},
-                {"AttributeName": "device_id", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "owner_sub", "AttributeType": "S"},
-                {"AttributeName": "device_id", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        yield
+def aws(mocked_aws: None) -> None:
+    create_table(
+        boto3.client("dynamodb", region_name=REGION), DEVICES_TABLE, "owner_sub", "device_id"
+    )
 
 
 @pytest.fixture

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 from PIL import Image, ImageFile
 from thumbnailer_events import REGION, THUMBNAILS_BUCKET, UPLOADS_BUCKET, import_handler_fresh
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_REGION", REGION)
-    with mock_aws():
-        s3 = boto3.client("s3", region_name=REGION)
-        for bucket in (UPLOADS_BUCKET, THUMBNAILS_BUCKET):
-            s3.create_bucket(Bucket=bucket)
-            # Both are versioned in the deployment (modules/secure_bucket).
-            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-        yield
+def aws(mocked_aws: None) -> None:
+    s3 = boto3.client("s3", region_name=REGION)
+    for bucket in (UPLOADS_BUCKET, THUMBNAILS_BUCKET):
+        s3.create_bucket(Bucket=bucket)
+        # Both are versioned in the deployment (modules/secure_bucket).
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
 
 
 @pytest.fixture

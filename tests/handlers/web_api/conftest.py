@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
+from moto_tables import create_table
 from web_api_events import (
     ITEMS_TABLE,
     MAX_UPLOAD_BYTES,
@@ -24,38 +24,18 @@ from web_api_events import (
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_REGION", REGION)
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name=REGION)
-        dynamodb.create_table(
-            TableName=ITEMS_TABLE,
-            KeySchema=[
-                {"AttributeName": "owner_sub", "KeyType": "HASH"},
-                {"AttributeName": "item_id", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "owner_sub", "AttributeType": "S"},
-                {"AttributeName": "item_id", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        dynamodb.create_table(
-            TableName=SUBSCRIBERS_TABLE,
-            KeySchema=[{"AttributeName": "owner_sub", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "owner_sub", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
-        )
-        s3 = boto3.client("s3", region_name=REGION)
-        s3.create_bucket(Bucket=UPLOADS_BUCKET)
-        s3.create_bucket(Bucket=THUMBNAILS_BUCKET)
-        yield
+def aws(mocked_aws: None) -> None:
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    create_table(dynamodb, ITEMS_TABLE, "owner_sub", "item_id")
+    create_table(
+        dynamodb,
+        SUBSCRIBERS_TABLE,
+        "owner_sub",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket=UPLOADS_BUCKET)
+    s3.create_bucket(Bucket=THUMBNAILS_BUCKET)
 
 
 @pytest.fixture

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
+from moto_tables import create_table
 from welcome_email_events import (
     IDEMPOTENCY_TABLE,
     REGION,
@@ -23,27 +23,14 @@ from welcome_email_events import (
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SES"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_REGION", REGION)
-    with mock_aws():
-        # The idempotency table as the module declares it: key `id`, TTL on `expiration`.
-        dynamodb = boto3.client("dynamodb", region_name=REGION)
-        dynamodb.create_table(
-            TableName=IDEMPOTENCY_TABLE,
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        dynamodb.update_time_to_live(
-            TableName=IDEMPOTENCY_TABLE,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiration"},
-        )
-        yield
+def aws(mocked_aws: None) -> None:
+    # The idempotency table as the module declares it: key `id`, TTL on `expiration`.
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    create_table(dynamodb, IDEMPOTENCY_TABLE, "id")
+    dynamodb.update_time_to_live(
+        TableName=IDEMPOTENCY_TABLE,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiration"},
+    )
 
 
 @pytest.fixture
@@ -87,11 +74,10 @@ def sent_messages(aws: None) -> Callable[[], list[Any]]:
 def subscribe(aws: None) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """Put an item into a real (moto) subscribers table and return its stream record."""
     dynamodb = boto3.client("dynamodb", region_name=REGION)
-    table = dynamodb.create_table(
-        TableName=SUBSCRIBERS_TABLE,
-        KeySchema=[{"AttributeName": "owner_sub", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "owner_sub", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
+    table = create_table(
+        dynamodb,
+        SUBSCRIBERS_TABLE,
+        "owner_sub",
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
     )
     stream_arn = table["TableDescription"]["LatestStreamArn"]

@@ -20,10 +20,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
-from local_runtime.counters import FunctionCounters
-from local_runtime.functions import DeployedFunction
+from local_runtime.workers.counters import FunctionCounters
+from local_runtime.workers.functions import DeployedFunction
 
 _WORKER_SCRIPT = Path(__file__).with_name("lambda_worker.py")
 # Generous allowance for interpreter start + imports before the first request.
@@ -43,6 +43,12 @@ class InvocationResult:
     @property
     def failed(self) -> bool:
         return self.error_kind is not None
+
+
+class Invoker(Protocol):
+    """What event sources and the API gateway call to run a function: a worker pool."""
+
+    def invoke(self, event: Any) -> InvocationResult: ...
 
 
 class FunctionWorker:

@@ -2,7 +2,7 @@
 
     http://127.0.0.1:{port}/{api_id}/{stage}/{path}  -> ApiGateway
     http://127.0.0.1:{port}/site/{path}              -> SiteFiles
-    http://127.0.0.1:{port}/_local/{path}            -> Console (local_runtime/console)
+    http://127.0.0.1:{port}/_local/{path}            -> Console (local_runtime/gateway/console)
 
 (API ids are ten characters, so "site" never names an API.) Listens on loopback only.
 """
@@ -14,17 +14,17 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from local_runtime.api_gateway import (
+from local_runtime.emulator import LOOPBACK
+from local_runtime.gateway.api_gateway import (
     MAX_BODY_BYTES,
     ApiGateway,
     HttpRequest,
     HttpResponse,
     json_response,
 )
-from local_runtime.console import PREFIX as CONSOLE_PREFIX
-from local_runtime.console import Console
-from local_runtime.emulator import LOOPBACK
-from local_runtime.site import SiteFiles
+from local_runtime.gateway.console import PREFIX as CONSOLE_PREFIX
+from local_runtime.gateway.console import Console
+from local_runtime.gateway.site import SiteFiles
 
 log = logging.getLogger(__name__)
 

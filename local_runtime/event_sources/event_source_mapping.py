@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from local_runtime.batch_responses import InvalidBatchResponseError, reported_failures
-from local_runtime.checkpoints import CheckpointStore
-from local_runtime.filters import FilterCriteria
-from local_runtime.worker import InvocationResult
+from local_runtime.event_sources.batch_responses import InvalidBatchResponseError, reported_failures
+from local_runtime.event_sources.checkpoints import CheckpointStore
+from local_runtime.event_sources.filters import FilterCriteria
+from local_runtime.workers.worker import InvocationResult, Invoker
 
 log = logging.getLogger(__name__)
 
@@ -153,10 +153,6 @@ def lane_of(record: StreamRecord, lanes: int) -> int:
     """The lane (0..lanes-1) of a shard that delivers this record: a stable hash of its
     partition key, so one key always goes through the same lane, in order."""
     return zlib.crc32(partition_key(record).encode()) % lanes
-
-
-class Invoker(Protocol):
-    def invoke(self, event: Any) -> InvocationResult: ...
 
 
 class FailureDestination(Protocol):

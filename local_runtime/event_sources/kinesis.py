@@ -7,7 +7,7 @@ import contextlib
 import json
 from typing import Any
 
-from local_runtime.event_source_mapping import MappingConfig, StreamRecord, event_size
+from local_runtime.event_sources.event_source_mapping import MappingConfig, StreamRecord, event_size
 
 
 class KinesisSource:

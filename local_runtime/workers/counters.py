@@ -1,5 +1,5 @@
 """Counters the runtime keeps per function and per REST API, for the status command and
-the console page (local_runtime/status_report.py, local_runtime/console.py).
+the console page (local_runtime/status/status_report.py, local_runtime/gateway/console/).
 
 Each is updated by whatever thread invokes or answers, hence the lock.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from local_runtime.worker import InvocationResult
+    from local_runtime.workers.worker import InvocationResult
 
 
 @dataclass

@@ -26,8 +26,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from local_runtime.event_source_mapping import FailureDestination, Invoker, iso_timestamp
-from local_runtime.worker import InvocationResult
+from local_runtime.event_sources.event_source_mapping import FailureDestination, iso_timestamp
+from local_runtime.workers.worker import InvocationResult, Invoker
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,8 @@
 
 The emulator listens on 127.0.0.1 only, on a port picked free for each run, and is
 stopped by the PID this module recorded when it started it: nothing else listening
-on the machine is ever touched.
+on the machine is ever touched. The process itself is moto_server.py beside this file.
+Imports nothing else from local_runtime.
 """
 
 from __future__ import annotations

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from local_runtime.api_gateway import HttpResponse, json_response
-from local_runtime.emulator_resources import (
+from local_runtime.gateway.api_gateway import HttpResponse, json_response
+from local_runtime.status.emulator_resources import (
     EmulatorResources,
     EmulatorUnavailableError,
     ResourceNotFoundError,

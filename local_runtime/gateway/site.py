@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
-from local_runtime.api_gateway import HttpResponse, json_response
+from local_runtime.gateway.api_gateway import HttpResponse, json_response
 
 log = logging.getLogger(__name__)
 

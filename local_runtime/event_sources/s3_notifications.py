@@ -29,7 +29,7 @@ from urllib.parse import quote_plus
 
 from botocore.exceptions import ClientError
 
-from local_runtime.event_source_mapping import iso_timestamp
+from local_runtime.event_sources.event_source_mapping import iso_timestamp
 
 log = logging.getLogger(__name__)
 

@@ -33,9 +33,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
-from local_runtime.cognito_jwt import InvalidTokenError, authorizer_claims, pool_of
-from local_runtime.counters import ApiCounters
-from local_runtime.event_source_mapping import Invoker
+from local_runtime.gateway.cognito_jwt import InvalidTokenError, authorizer_claims, pool_of
+from local_runtime.workers.counters import ApiCounters
+from local_runtime.workers.worker import Invoker
 
 log = logging.getLogger(__name__)
 

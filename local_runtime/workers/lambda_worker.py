@@ -1,6 +1,6 @@
 """Child process that hosts one Lambda function from its unzipped artifact.
 
-Started by local_runtime.worker with `python -I -S`, so neither the project's venv nor
+Started by local_runtime.workers.worker with `python -I -S`, so neither the project's venv nor
 user site-packages are importable: the function sees only its own artifact, the
 runtime-provided libraries (boto3, as on Lambda) and the standard library. A
 dependency missing from the zip therefore fails here exactly as it would on Lambda.

@@ -5,7 +5,7 @@ Read-only, with two limits: a queue that an event source mapping consumes is nev
 peeked (a receive would take its messages from the function for a moment and count a
 receive towards its redrive policy); other queues (failure queues) are peeked with a zero
 visibility timeout, so their messages stay where they are. Emails and pushes, which no
-AWS API reads back, come from a route local_runtime/moto_server.py adds to the emulator.
+AWS API reads back, come from a route local_runtime/emulator/moto_server.py adds to the emulator.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from local_runtime.event_source_mapping import is_enabled
+from local_runtime.event_sources.event_source_mapping import is_enabled
 
 # Listings stop here: the console shows the first ones and says there are more.
 LIST_LIMIT = 200
 PEEK_LIMIT = 10
 SCAN_LIMIT = 50
-# Served by local_runtime/moto_server.py (a route it adds to moto's server).
+# Served by local_runtime/emulator/moto_server.py (a route it adds to moto's server).
 SENT_MESSAGES_PATH = "/moto-api/local-runtime/sent-messages"
 # Object contents above this are cut (a console, not a download).
 CONTENT_LIMIT_BYTES = 256 * 1024

@@ -42,10 +42,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from local_runtime.batch_responses import InvalidBatchResponseError, reported_failures
-from local_runtime.event_source_mapping import MAX_EVENT_BYTES, Invoker, event_size, is_enabled
-from local_runtime.filters import FilterCriteria
-from local_runtime.worker import InvocationResult
+from local_runtime.event_sources.batch_responses import InvalidBatchResponseError, reported_failures
+from local_runtime.event_sources.event_source_mapping import MAX_EVENT_BYTES, event_size, is_enabled
+from local_runtime.event_sources.filters import FilterCriteria
+from local_runtime.workers.worker import InvocationResult, Invoker
 
 log = logging.getLogger(__name__)
 

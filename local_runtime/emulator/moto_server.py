@@ -35,7 +35,7 @@ from moto.sns.models import sns_backends
 from moto.sqs.models import Queue
 from moto.utilities.docker_utilities import DockerModel
 
-# Read by local_runtime/emulator_resources.py (the console).
+# Read by local_runtime/status/emulator_resources.py (the console).
 SENT_MESSAGES_PATH = "/moto-api/local-runtime/sent-messages"
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from local_runtime.event_source_mapping import MappingConfig, StreamRecord, event_size
+from local_runtime.event_sources.event_source_mapping import MappingConfig, StreamRecord, event_size
 
 # GetRecords returns at most 1,000 records a call on DynamoDB streams.
 _MAX_RECORDS_PER_READ = 1000
