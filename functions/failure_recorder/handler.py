@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -37,7 +37,6 @@ settings = load_settings(os.environ)
 
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
 
 # Standard retry mode backs off on throttling and 5xx; whatever still fails leaves the
 # message on the queue for redelivery (and the oldest-message alarm).
@@ -111,7 +110,6 @@ def record_failure(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event, record_handler=record_failure, processor=processor, context=context
