@@ -1,0 +1,56 @@
+"""SQS partial-batch responses, without Powertools' batch utility.
+
+The utility imports every Powertools event data class and asyncio: ~50 ms of each cold
+start without bytecode (as Lambda runs the zip), for a loop this short. Its contract is
+kept: a message whose handler raises is reported in `batchItemFailures`, so SQS delivers
+only those again; when every message of the batch fails, the invocation fails, so the
+function's Errors metric sees it and the whole batch is retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger
+
+# A message as the SQS event source delivers it (`messageId`, `body`, attributes, ...).
+SQSMessage = Mapping[str, Any]
+
+
+class BatchItemFailure(TypedDict):
+    itemIdentifier: str
+
+
+class PartialBatchResponse(TypedDict):
+    batchItemFailures: list[BatchItemFailure]
+
+
+class BatchFailedError(Exception):
+    """Every message of the batch failed; raised from the first message's error."""
+
+
+def process_sqs_batch(
+    event: Mapping[str, Any], handle: Callable[[SQSMessage], None], logger: Logger
+) -> PartialBatchResponse:
+    """Handle each message of an SQS event; report the ones whose handler raised."""
+    records = event.get("Records")
+    if not isinstance(records, list):
+        raise ValueError("Not an SQS event: it has no Records list")
+    failures: list[BatchItemFailure] = []
+    first_error: Exception | None = None
+    for record in records:
+        try:
+            handle(record)
+        except Exception as error:  # any error means "deliver this message again"
+            logger.warning(
+                "Message failed; reported for redelivery",
+                exc_info=error,
+                extra={"message_id": record["messageId"]},
+            )
+            failures.append({"itemIdentifier": record["messageId"]})
+            first_error = first_error or error
+    if records and len(failures) == len(records):
+        raise BatchFailedError(f"All {len(records)} messages failed processing") from first_error
+    return {"batchItemFailures": failures}
