@@ -1,4 +1,4 @@
-"""Lambda entry point: Powertools' SQS batch processing around the range recorder."""
+"""Lambda entry point: SQS partial batches (`partial_batch`) around the range recorder."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ from botocore.exceptions import ClientError
 from failure_recorder.config import load_settings
 from failure_recorder.failure import InvalidFailureMessageError, parse_failure
 from failure_recorder.kinesis_reader import KinesisShardReader
+from failure_recorder.partial_batch import (
+    PartialBatchResponse,
+    SQSMessage,
+    process_sqs_batch,
+)
 from failure_recorder.ranges import (
     CONTENT_TYPE,
     failed_document,
@@ -24,7 +29,6 @@ from failure_recorder.ranges import (
     unreadable_document,
     unreadable_key,
 )
-from failure_recorder.sqs_batch import PartialBatchResponse, SQSMessage, process_sqs_batch
 
 # Read once per cold start; a missing ARCHIVE_BUCKET fails the import with a clear message.
 settings = load_settings(os.environ)

@@ -1,4 +1,4 @@
-"""Lambda entry point: wires Powertools' SQS batch processing to the push delivery."""
+"""Lambda entry point: SQS partial batches (`partial_batch`) wired to the push delivery."""
 
 from __future__ import annotations
 
@@ -14,7 +14,11 @@ from botocore.config import Config
 from push_notifier.config import load_settings
 from push_notifier.delivery import PushDelivery
 from push_notifier.message import InvalidPushMessageError, parse_push_message
-from push_notifier.sqs_batch import PartialBatchResponse, SQSMessage, process_sqs_batch
+from push_notifier.partial_batch import (
+    PartialBatchResponse,
+    SQSMessage,
+    process_sqs_batch,
+)
 
 # Read once per cold start; a missing setting fails the import with a clear message.
 settings = load_settings(os.environ)

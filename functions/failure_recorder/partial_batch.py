@@ -2,9 +2,11 @@
 
 The utility imports every Powertools event data class and asyncio: ~50 ms of each cold
 start without bytecode (as Lambda runs the zip), for a loop this short. Its contract is
-kept: a message whose handler raises is reported in `batchItemFailures`, so SQS delivers
-only those again; when every message of the batch fails, the invocation fails, so the
-function's Errors metric sees it and the whole batch is retried.
+kept: every message is handled; one whose handler raises is reported in
+`batchItemFailures`, so SQS delivers only those again; when every message of the batch
+fails, the invocation fails, so the function's Errors metric sees it and the whole batch
+is retried. push_notifier and failure_recorder hold the same module (functions share no
+code); tests/unit/push_notifier/test_partial_batch.py checks both.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 if TYPE_CHECKING:
     from aws_lambda_powertools import Logger
 
-# A message as the SQS event source delivers it (`messageId`, `body`, attributes, ...).
+# One message of the event, as the SQS event source delivers it.
 SQSMessage = Mapping[str, Any]
 
 
@@ -34,7 +36,7 @@ class BatchFailedError(Exception):
 def process_sqs_batch(
     event: Mapping[str, Any], handle: Callable[[SQSMessage], None], logger: Logger
 ) -> PartialBatchResponse:
-    """Handle each message of an SQS event; report the ones whose handler raised."""
+    """Handle each message of the event; report the ones whose handler raised."""
     records = event.get("Records")
     if not isinstance(records, list):
         raise ValueError("Not an SQS event: it has no Records list")
@@ -44,12 +46,13 @@ def process_sqs_batch(
         try:
             handle(record)
         except Exception as error:  # any error means "deliver this message again"
+            identifier = record["messageId"]
             logger.warning(
                 "Message failed; reported for redelivery",
                 exc_info=error,
-                extra={"message_id": record["messageId"]},
+                extra={"message_id": identifier},
             )
-            failures.append({"itemIdentifier": record["messageId"]})
+            failures.append({"itemIdentifier": identifier})
             first_error = first_error or error
     if records and len(failures) == len(records):
         raise BatchFailedError(f"All {len(records)} messages failed processing") from first_error
