@@ -1,4 +1,4 @@
-"""Lambda entry point: Powertools' SQS batch processing around the range recorder."""
+"""Lambda entry point: SQS partial batches (`partial_batch`) around the range recorder."""
 
 from __future__ import annotations
 
@@ -7,15 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -23,6 +16,11 @@ from botocore.exceptions import ClientError
 from failure_recorder.config import load_settings
 from failure_recorder.failure import InvalidFailureMessageError, parse_failure
 from failure_recorder.kinesis_reader import KinesisShardReader
+from failure_recorder.partial_batch import (
+    PartialBatchResponse,
+    SQSMessage,
+    process_sqs_batch,
+)
 from failure_recorder.ranges import (
     CONTENT_TYPE,
     failed_document,
@@ -37,14 +35,12 @@ settings = load_settings(os.environ)
 
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
 
 # Standard retry mode backs off on throttling and 5xx; whatever still fails leaves the
 # message on the queue for redelivery (and the oldest-message alarm).
 _client_config = Config(retries={"mode": "standard", "max_attempts": 5})
 s3_client = boto3.client("s3", config=_client_config)
 shard_reader = KinesisShardReader(boto3.client("kinesis", config=_client_config))
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def _put_once(key: str, body: bytes) -> bool:
@@ -72,15 +68,15 @@ def _put_once(key: str, body: bytes) -> bool:
     return True
 
 
-def record_failure(record: SQSRecord) -> None:
+def record_failure(record: SQSMessage) -> None:
     """Store one failed range under failed/; raise to have the message redelivered."""
     now = datetime.now(UTC)
     try:
-        failure = parse_failure(record.body)
+        failure = parse_failure(record["body"])
     except InvalidFailureMessageError as error:
         # Redelivery cannot fix it, and dropping it would be silent: keep the body.
-        key = unreadable_key(settings.failed_prefix, record.message_id)
-        if _put_once(key, unreadable_document(record.body, str(error), now)):
+        key = unreadable_key(settings.failed_prefix, record["messageId"])
+        if _put_once(key, unreadable_document(record["body"], str(error), now)):
             metrics.add_metric(name="UnreadableFailureMessages", unit=MetricUnit.Count, value=1)
             logger.error(
                 "Unreadable failure message kept", extra={"key": key, "reason": str(error)}
@@ -111,8 +107,5 @@ def record_failure(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event, record_handler=record_failure, processor=processor, context=context
-    )
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialBatchResponse:
+    return process_sqs_batch(event, record_failure, logger)

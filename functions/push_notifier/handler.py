@@ -1,4 +1,4 @@
-"""Lambda entry point: wires Powertools' SQS batch processing to the push delivery."""
+"""Lambda entry point: SQS partial batches (`partial_batch`) wired to the push delivery."""
 
 from __future__ import annotations
 
@@ -8,19 +8,17 @@ from typing import Any
 import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
 from push_notifier.config import load_settings
 from push_notifier.delivery import PushDelivery
 from push_notifier.message import InvalidPushMessageError, parse_push_message
+from push_notifier.partial_batch import (
+    PartialBatchResponse,
+    SQSMessage,
+    process_sqs_batch,
+)
 
 # Read once per cold start; a missing setting fails the import with a clear message.
 settings = load_settings(os.environ)
@@ -36,17 +34,16 @@ delivery = PushDelivery(
     settings.devices_table,
 )
 sqs_client = boto3.client("sqs", config=_client_config)
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 class PushNotDeliveredError(Exception):
     """Some endpoint failed transiently; the message is reported for redelivery."""
 
 
-def handle_record(record: SQSRecord) -> None:
+def handle_record(record: SQSMessage) -> None:
     """Push one message to all of its recipient's devices; raise to have it redelivered."""
     try:
-        message = parse_push_message(record.body)
+        message = parse_push_message(record["body"])
     except InvalidPushMessageError as error:
         dead_letter(record, str(error))
         return
@@ -57,7 +54,7 @@ def handle_record(record: SQSRecord) -> None:
         "Push delivered",
         extra={
             "recipient_sub": message.recipient_sub,
-            "message_id": record.message_id,
+            "message_id": record["messageId"],
             "sent": report.sent,
             "endpoints_removed": report.removed,
             "failed": len(report.failures),
@@ -70,7 +67,7 @@ def handle_record(record: SQSRecord) -> None:
         )
 
 
-def dead_letter(record: SQSRecord, reason: str) -> None:
+def dead_letter(record: SQSMessage, reason: str) -> None:
     """Move a message that can never become a push to the dead-letter queue, with why.
 
     Permanent: retrying the same body cannot help, so it goes there at once rather than
@@ -80,25 +77,23 @@ def dead_letter(record: SQSRecord, reason: str) -> None:
     """
     sqs_client.send_message(
         QueueUrl=settings.dead_letter_queue_url,
-        MessageBody=record.body,
+        MessageBody=record["body"],
         MessageAttributes={
             "failure_reason": {"DataType": "String", "StringValue": reason},
-            "source_message_id": {"DataType": "String", "StringValue": record.message_id},
+            "source_message_id": {"DataType": "String", "StringValue": record["messageId"]},
         },
     )
     metrics.add_metric(name="InvalidPushMessages", unit=MetricUnit.Count, value=1)
     logger.warning(
         "Invalid push message moved to the dead-letter queue",
-        extra={"reason": reason, "message_id": record.message_id},
+        extra={"reason": reason, "message_id": record["messageId"]},
     )
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    response = process_partial_response(
-        event=event, record_handler=handle_record, processor=processor, context=context
-    )
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialBatchResponse:
+    response = process_sqs_batch(event, handle_record, logger)
     failed = len(response["batchItemFailures"])
     metrics.add_metric(name="MessagesFailed", unit=MetricUnit.Count, value=failed)
     logger.info(

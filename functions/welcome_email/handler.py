@@ -53,7 +53,14 @@ welcome_email = render_welcome_email(settings.site_name, settings.site_url)
 # A week is far longer than a stream record can live (24 h retention) or be retried, so
 # no redelivery can outlive the record of the email it already caused.
 IDEMPOTENCY_EXPIRY_SECONDS = 7 * 24 * 60 * 60
-persistence_store = DynamoDBPersistenceLayer(table_name=settings.idempotency_table)
+# Given a client of the default session: left to itself, the layer opens a boto3 session
+# of its own, whose endpoint data and service list load again (~50 ms of every cold start).
+persistence_store = DynamoDBPersistenceLayer(
+    table_name=settings.idempotency_table,
+    boto3_client=boto3.client(
+        "dynamodb", config=Config(retries={"mode": "standard", "max_attempts": 3})
+    ),
+)
 idempotency_config = IdempotencyConfig(
     event_key_jmespath="[owner_sub, subscribed_at]",
     expires_after_seconds=IDEMPOTENCY_EXPIRY_SECONDS,
