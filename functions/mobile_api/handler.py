@@ -11,7 +11,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
-from mobile_api.api import Services, create_app, gate, gate_response
+from lambda_common.rest_api import serve
+from mobile_api.api import Services, create_app, gate
 from mobile_api.config import Settings, load_settings
 from mobile_api.devices import DeviceRegistry
 from mobile_api.repository import DevicesRepository, NotesRepository, SharesRepository
@@ -75,9 +76,4 @@ app = create_app(lambda: services)
 # Responses hold users' notes and push tokens: keep them out of X-Ray.
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    refused = gate(event)
-    if refused is not None:
-        status, message = refused
-        logger.warning("Request refused before routing", extra={"status": int(status)})
-        return gate_response(status, message)
-    return app.resolve(event, context)
+    return serve(app, gate, event, context, logger=logger)

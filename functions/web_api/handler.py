@@ -13,7 +13,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
-from web_api.api import Services, cors_config, create_app, gate, gate_response
+from lambda_common.rest_api import serve
+from web_api.api import Services, cors_config, create_app, gate
 from web_api.config import load_settings
 from web_api.repository import ItemRepository, SubscriberRepository
 from web_api.uploads import UploadService
@@ -72,9 +73,4 @@ app = create_app(lambda: services, cors=cors, openapi_document=_openapi_document
 # of X-Ray.
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    refused = gate(event)
-    if refused is not None:
-        status, message = refused
-        logger.warning("Request refused before routing", extra={"status": int(status)})
-        return gate_response(event, status, message, cors)
-    return app.resolve(event, context)
+    return serve(app, gate, event, context, logger=logger, cors=cors)
