@@ -17,7 +17,6 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from failure_recorder.config import load_settings
@@ -31,6 +30,7 @@ from failure_recorder.ranges import (
     unreadable_document,
     unreadable_key,
 )
+from lambda_common.aws import standard_retries
 
 # Read once per cold start; a missing ARCHIVE_BUCKET fails the import with a clear message.
 settings = load_settings(os.environ)
@@ -41,7 +41,7 @@ tracer = Tracer()
 
 # Standard retry mode backs off on throttling and 5xx; whatever still fails leaves the
 # message on the queue for redelivery (and the oldest-message alarm).
-_client_config = Config(retries={"mode": "standard", "max_attempts": 5})
+_client_config = standard_retries(5)
 s3_client = boto3.client("s3", config=_client_config)
 shard_reader = KinesisShardReader(boto3.client("kinesis", config=_client_config))
 processor = BatchProcessor(event_type=EventType.SQS)

@@ -9,8 +9,8 @@ import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
+from lambda_common.aws import standard_retries
 from lambda_common.rest_api import serve
 from mobile_api.api import Services, create_app, gate
 from mobile_api.config import Settings, load_settings
@@ -30,7 +30,7 @@ tracer = Tracer()
 
 # Standard retry mode backs off on throttling and 5xx; API Gateway gives up after 29 s, so
 # the attempts stay few.
-_client_config = Config(retries={"mode": "standard", "max_attempts": 3})
+_client_config = standard_retries(3)
 
 
 def dynamodb_client(config: Settings) -> DynamoDBClient:

@@ -16,8 +16,8 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
+from lambda_common.aws import standard_retries
 from push_notifier.config import load_settings
 from push_notifier.delivery import PushDelivery
 from push_notifier.message import InvalidPushMessageError, parse_push_message
@@ -29,7 +29,7 @@ logger = Logger()
 metrics = Metrics()
 
 # Standard retry mode backs off on SNS throttling and 5xx before a message is reported.
-_client_config = Config(retries={"mode": "standard", "max_attempts": 3})
+_client_config = standard_retries(3)
 delivery = PushDelivery(
     boto3.client("sns", config=_client_config),
     boto3.client("dynamodb", config=_client_config),

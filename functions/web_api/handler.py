@@ -13,6 +13,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
+from lambda_common.aws import standard_retries
 from lambda_common.rest_api import serve
 from web_api.api import Services, cors_config, create_app, gate
 from web_api.config import load_settings
@@ -28,7 +29,7 @@ tracer = Tracer()
 
 # Standard retry mode backs off on throttling and 5xx; API Gateway gives up after 29 s, so
 # the attempts stay few.
-_client_config = Config(retries={"mode": "standard", "max_attempts": 3})
+_client_config = standard_retries(3)
 _dynamodb = boto3.client("dynamodb", config=_client_config)
 # Presigned URLs must be SigV4 (botocore may still presign with SigV2 outside us-east-1)
 # and name the bucket's regional host: the global one redirects for new buckets, which
