@@ -584,9 +584,11 @@ def test_dependencies_install_byte_identical_from_any_path(tmp_path: Path) -> No
     ignore = shutil.ignore_patterns("__pycache__")
     for clone in clones:
         shutil.copytree(REPO_ROOT / "tools", clone / "tools", ignore=ignore)
-        shutil.copytree(
-            REPO_ROOT / "functions/mobile_api", clone / "functions/mobile_api", ignore=ignore
-        )
+        # mobile_api and the shared package its zips include.
+        for package in ("mobile_api", "lambda_common"):
+            shutil.copytree(
+                REPO_ROOT / "functions" / package, clone / "functions" / package, ignore=ignore
+            )
         venv = clone / ".venv"
         subprocess.run(  # noqa: S603 - the repository's uv
             [uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True
@@ -608,6 +610,7 @@ def test_dependencies_install_byte_identical_from_any_path(tmp_path: Path) -> No
         entries = names(first)
         assert "antlr4/__init__.py" in entries
         assert "amazondax/__init__.py" in entries
+        assert "lambda_common/rest_api.py" in entries
         with zipfile.ZipFile(first) as archive:
             for entry in entries:
                 data = archive.read(entry)
