@@ -98,9 +98,10 @@ build: $(VENV_STAMP) ## Build Lambda zips (dist/) and host zips (dist/host/), an
 	@$(BUILD_ARTIFACTS) --target all
 	@$(MAKE) --no-print-directory --silent $(DIST_DIR)/openapi/web_api.json $(DIST_DIR)/openapi/mobile_api.json
 
-# Each API's OpenAPI document, generated from its routes (no AWS access needed).
-$(DIST_DIR)/openapi/web_api.json: $(wildcard $(FUNCTIONS_DIR)/web_api/*.py) $(VENV_STAMP)
-$(DIST_DIR)/openapi/mobile_api.json: $(wildcard $(FUNCTIONS_DIR)/mobile_api/*.py) $(VENV_STAMP)
+# Each API's OpenAPI document, generated from its routes and the shared error model (no
+# AWS access needed).
+$(DIST_DIR)/openapi/web_api.json: $(wildcard $(FUNCTIONS_DIR)/web_api/*.py $(FUNCTIONS_DIR)/lambda_common/*.py) $(VENV_STAMP)
+$(DIST_DIR)/openapi/mobile_api.json: $(wildcard $(FUNCTIONS_DIR)/mobile_api/*.py $(FUNCTIONS_DIR)/lambda_common/*.py) $(VENV_STAMP)
 $(DIST_DIR)/openapi/%.json:
 	@mkdir -p $(@D)
 	PYTHONPATH=$(FUNCTIONS_DIR) $(PY) -m $*.openapi > $@.partial

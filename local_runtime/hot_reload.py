@@ -1,7 +1,8 @@
 """`make watch`: rebuild a function when its sources change and swap its code into the
 running stack, so an edit is live in seconds.
 
-For each `functions/<name>/` whose files changed: rebuild its host zip with the same
+For each `functions/<name>/` whose files changed, or whose shared packages' files changed
+(its `shared_packages.txt`, see tools/build_artifacts.py): rebuild its host zip with the same
 builder `make build` uses, then UpdateFunctionCode every deployed function whose handler
 lives in that package (`<name>.handler.lambda_handler`). The local runtime sees the new
 CodeSha256 on its next discovery (every couple of seconds), matches it to the new zip and
@@ -26,15 +27,18 @@ from typing import Any
 import boto3
 
 from local_runtime.workers.functions import code_sha256
+from tools.build_artifacts import shared_package_names
 
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
 POLL_SECONDS = 0.5
 _IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache"}
+# (path, size, mtime) of each source file of one package.
+Fingerprint = tuple[tuple[str, int, int], ...]
 
 
-def source_fingerprint(package: Path) -> tuple[tuple[str, int, int], ...]:
+def source_fingerprint(package: Path) -> Fingerprint:
     """(path, size, mtime) of every source file of a function package."""
     return tuple(
         sorted(
@@ -84,11 +88,22 @@ class HotReloader:
         self._build = build
         self._seen = self._fingerprints()
 
-    def _fingerprints(self) -> dict[str, tuple[tuple[str, int, int], ...]]:
-        return {
-            package.name: source_fingerprint(package)
+    def _fingerprints(self) -> dict[str, tuple[Fingerprint, ...]]:
+        """Each function's fingerprint and those of the shared packages its zip includes."""
+        packages = [
+            package
             for package in sorted(self._functions_dir.iterdir())
             if (package / "__init__.py").is_file()
+        ]
+        uses = {package.name: shared_package_names(package) for package in packages}
+        shared = {name for names in uses.values() for name in names}
+        return {
+            package.name: tuple(
+                source_fingerprint(self._functions_dir / name)
+                for name in (package.name, *uses[package.name])
+            )
+            for package in packages
+            if package.name not in shared
         }
 
     def check(self) -> list[str]:

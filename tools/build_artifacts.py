@@ -2,7 +2,11 @@
 
 Every directory ``functions/<name>/`` holding an ``__init__.py`` is one function. Its zip
 has the package under ``<name>/`` (handler ``<name>.handler.lambda_handler``) and the
-dependencies from its ``requirements.txt`` at the zip root. Two targets exist:
+dependencies from its ``requirements.txt`` at the zip root. A function that lists shared
+packages in ``functions/<name>/shared_packages.txt`` (one package name per line, ``#``
+comments) also gets each of them, from its one place ``functions/<shared>/``, under
+``<shared>/``; a package some function lists is shared code, not a function. Two targets
+exist:
 
 * ``lambda``: ``dist/<name>.zip``, dependencies cross-installed for the Lambda runtime
   (CPython 3.12, manylinux2014 aarch64 or x86_64);
@@ -107,8 +111,10 @@ SCRIPTS_DIR = "bin"
 # runtime (importlib.metadata needs METADATA, not RECORD).
 INSTALL_RECORD = "RECORD"
 BYTECODE_SUFFIXES = (".pyc", ".pyo")
+# A function's list of the shared packages under functions/ that its zips include.
+SHARED_PACKAGES_MANIFEST = "shared_packages.txt"
 # Package content that is for developers, not for the function at runtime.
-PACKAGE_ROOT_EXCLUDES = ("requirements.txt",)
+PACKAGE_ROOT_EXCLUDES = ("requirements.txt", SHARED_PACKAGES_MANIFEST)
 PACKAGE_ROOT_EXCLUDED_DIRS = (LOCKS_DIR,)
 PACKAGE_EXCLUDED_DIRS = ("__pycache__", "tests", "test")
 
@@ -212,6 +218,8 @@ class FunctionPackage:
 
     name: str
     path: Path
+    # The shared packages (functions/<shared>/) its zips include, from its manifest.
+    shared: tuple[Path, ...] = ()
 
     @property
     def requirements(self) -> Path | None:
@@ -258,14 +266,39 @@ def checked_lock(requirements: Path, lock: Path) -> Path:
     return lock
 
 
+def shared_package_names(package_dir: Path) -> list[str]:
+    """Return the shared packages a function's manifest lists (none without a manifest)."""
+    manifest = package_dir / SHARED_PACKAGES_MANIFEST
+    if not manifest.is_file():
+        return []
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    return [name for line in lines if (name := line.split("#", 1)[0].strip())]
+
+
 def discover_functions(functions_dir: Path, only: Sequence[str] = ()) -> list[FunctionPackage]:
     """List the function packages, failing loudly on anything Lambda could not import."""
     if not functions_dir.is_dir():
         raise BuildError(f"functions directory {functions_dir} does not exist")
-    packages = [
-        FunctionPackage(child.name, child)
+    candidates = [
+        child
         for child in sorted(functions_dir.iterdir())
         if child.is_dir() and (child / "__init__.py").is_file()
+    ]
+    uses = {child.name: shared_package_names(child) for child in candidates}
+    shared = {name for names in uses.values() for name in names}
+    for user, names in sorted(uses.items()):
+        for name in names:
+            if not (functions_dir / name / "__init__.py").is_file():
+                raise BuildError(
+                    f"{functions_dir / user / SHARED_PACKAGES_MANIFEST}: no shared package "
+                    f"{functions_dir / name}/ (a directory with an __init__.py)"
+                )
+            if name in shared and uses[name]:
+                raise BuildError(f"shared package {name!r} must not list shared packages itself")
+    packages = [
+        FunctionPackage(child.name, child, tuple(functions_dir / name for name in uses[child.name]))
+        for child in candidates
+        if child.name not in shared
     ]
     for package in packages:
         if not package.name.isidentifier():
@@ -298,13 +331,22 @@ def _walk_files(root: Path) -> Iterable[tuple[str, Path]]:
 
 
 def package_entries(package: FunctionPackage) -> list[Entry]:
-    """Select the package's own files: code and data, not developer files or caches.
+    """Select the package's files and its shared packages' files, each under its name.
 
-    Hidden files are left out too: editor swap files and tool caches would otherwise make
-    the zip depend on whoever built it.
+    Only code and data, not developer files or caches. Hidden files are left out too:
+    editor swap files and tool caches would otherwise make the zip depend on whoever
+    built it. The shared files are inputs like any other, so a change to a shared package
+    changes the digest of every function that lists it.
     """
+    entries = _source_entries(package.path)
+    for shared in package.shared:
+        entries.extend(_source_entries(shared))
+    return entries
+
+
+def _source_entries(root: Path) -> list[Entry]:
     entries: list[Entry] = []
-    for relative, path in _walk_files(package.path):
+    for relative, path in _walk_files(root):
         parts = relative.split("/")
         if any(part.startswith(".") or part in PACKAGE_EXCLUDED_DIRS for part in parts):
             continue
@@ -314,7 +356,7 @@ def package_entries(package: FunctionPackage) -> list[Entry]:
             relative in PACKAGE_ROOT_EXCLUDES or relative.upper().startswith("README")
         ):
             continue
-        entries.append((f"{package.name}/{relative}", path))
+        entries.append((f"{root.name}/{relative}", path))
     return entries
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from lambda_common.settings import ConfigurationError, required
+
 DEFAULT_FAILED_PREFIX = "failed/"
-
-
-class ConfigurationError(RuntimeError):
-    """The function's environment is missing or has an invalid setting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,11 +18,7 @@ class Settings:
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Read and check the settings; raise ConfigurationError naming the bad variable."""
-    archive_bucket = environ.get("ARCHIVE_BUCKET", "").strip()
-    if not archive_bucket:
-        raise ConfigurationError(
-            "ARCHIVE_BUCKET is not set: it must name the bucket that receives failed ranges"
-        )
+    archive_bucket = required(environ, "ARCHIVE_BUCKET", "the bucket that receives failed ranges")
     failed_prefix = environ.get("FAILED_PREFIX", DEFAULT_FAILED_PREFIX)
     # Keys are prefix + "year=...": the prefix must be a folder of its own, and not the
     # whole bucket, or the redrive would read the archive as failed ranges.

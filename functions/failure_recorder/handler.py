@@ -1,4 +1,4 @@
-"""Lambda entry point: SQS partial batches (`partial_batch`) around the range recorder."""
+"""Lambda entry point: SQS partial batches (`lambda_common.sqs_batch`) around the range recorder."""
 
 from __future__ import annotations
 
@@ -10,17 +10,11 @@ import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from failure_recorder.config import load_settings
 from failure_recorder.failure import InvalidFailureMessageError, parse_failure
 from failure_recorder.kinesis_reader import KinesisShardReader
-from failure_recorder.partial_batch import (
-    PartialBatchResponse,
-    SQSMessage,
-    process_sqs_batch,
-)
 from failure_recorder.ranges import (
     CONTENT_TYPE,
     failed_document,
@@ -28,6 +22,12 @@ from failure_recorder.ranges import (
     read_range,
     unreadable_document,
     unreadable_key,
+)
+from lambda_common.aws import standard_retries
+from lambda_common.sqs_batch import (
+    PartialBatchResponse,
+    SQSMessage,
+    process_sqs_batch,
 )
 
 # Read once per cold start; a missing ARCHIVE_BUCKET fails the import with a clear message.
@@ -38,7 +38,7 @@ metrics = Metrics()
 
 # Standard retry mode backs off on throttling and 5xx; whatever still fails leaves the
 # message on the queue for redelivery (and the oldest-message alarm).
-_client_config = Config(retries={"mode": "standard", "max_attempts": 5})
+_client_config = standard_retries(5)
 s3_client = boto3.client("s3", config=_client_config)
 shard_reader = KinesisShardReader(boto3.client("kinesis", config=_client_config))
 

@@ -1,17 +1,15 @@
-"""The REST API: routes, the caller's identity, the request gate and the error model.
+"""The REST API: routes, and its settings of the shared request gate and error model.
 
 Nothing here reads the environment or creates an AWS client: `handler` wires real
-services in. The error model and gate are web_api's (same statuses, same JSON), without
-CORS (native apps send no preflights) and with a 32 KiB body limit (a note's body alone
-may be 16 KiB of UTF-8, which JSON escaping can grow).
+services in. The gate, the caller's claims and the error model are lambda_common.rest_api's,
+as in web_api (same statuses, same JSON), without CORS (native apps send no preflights)
+and with a 32 KiB body limit (a note's body alone may be 16 KiB of UTF-8, which JSON
+escaping can grow).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -19,19 +17,24 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
-from aws_lambda_powertools.event_handler.openapi.exceptions import (
-    RequestUnsupportedContentType,
-    RequestValidationError,
-)
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel
 
+from lambda_common.rest_api import (
+    AUTHORIZED,
+    BODY_ERRORS,
+    PATH_ERRORS,
+    RequestGate,
+    current_caller,
+    documented_responses,
+    error_response,
+    is_resource_id,
+    parse_json_body,
+    register_error_handlers,
+)
 from mobile_api.devices import DeviceRegistry, PlatformNotConfiguredError, TokenRejectedError
 from mobile_api.models import (
     Device,
     DeviceRegistration,
-    ErrorResponse,
     Health,
     NewNote,
     Note,
@@ -41,17 +44,17 @@ from mobile_api.models import (
     SharedNoteList,
     ShareReceipt,
     ShareRequest,
-    is_resource_id,
 )
 from mobile_api.repository import NotesRepository, SharesRepository
 from mobile_api.sharing import PushNotQueuedError, SelfShareError, ShareService
 
-MAX_BODY_BYTES = 32 * 1024
-# The OpenAPI security requirement of every route but /health (scheme in mobile_api.openapi).
-COGNITO_SECURITY_SCHEME = "cognitoUserPool"
-AUTHORIZED: list[dict[str, list[str]]] = [{COGNITO_SECURITY_SCHEME: []}]
-# Routes the gateway may serve without the Cognito authorizer.
-PUBLIC_ROUTES = frozenset({("GET", "/health")})
+gate = RequestGate(
+    max_body_bytes=32 * 1024,
+    # Served without the Cognito authorizer.
+    public_routes=frozenset({("GET", "/health")}),
+    # Native apps send no CORS preflights: OPTIONS needs a caller like any other method.
+    preflight_passes=False,
+)
 UNVERIFIED_EMAIL_MESSAGE = (
     "The caller's email address is not verified; confirm it with the code Cognito sent, "
     "then sign in again"
@@ -72,186 +75,9 @@ class Services:
     devices: DeviceRegistry
 
 
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """The signed-in user, as the Cognito authorizer vouched for them."""
-
-    sub: str
-    email: str | None
-    # Cognito sets email_verified only once the user proved they own the address. Until
-    # then `email` is whatever they typed, at sign-up or later with UpdateUserAttributes,
-    # possibly someone else's address: no share may be sent in its name.
-    email_verified: bool
-
-
-def caller_from_event(event: Mapping[str, Any]) -> Caller | None:
-    """The caller from `requestContext.authorizer.claims`; None if there is no usable sub.
-
-    Only the gateway can write there, so this is the one trusted source of identity.
-    The sub must be a uuid, as Cognito issues it, because it becomes part of keys.
-    """
-    context = event.get("requestContext") or {}
-    claims = (context.get("authorizer") or {}).get("claims") or {}
-    sub = claims.get("sub")
-    if not isinstance(sub, str) or not is_resource_id(sub.lower()):
-        return None
-    email = claims.get("email")
-    return Caller(
-        sub=sub,
-        email=email if isinstance(email, str) and email else None,
-        # The REST authorizer passes every claim as text; a JSON true would also do.
-        email_verified=claims.get("email_verified") in ("true", True),
-    )
-
-
-def gate(event: Mapping[str, Any]) -> tuple[HTTPStatus, str] | None:
-    """Refuse a request before routing and validation, or return None to let it through.
-
-    Runs first so an unauthenticated caller learns nothing about routes or schemas and a
-    huge body is never parsed. A body is parsed here, once, with
-    `parse_json_body` (the resolver's deserializer too), so no body can reach a route
-    and fail to decode there as a 500.
-    """
-    method = str(event.get("httpMethod", "")).upper()
-    if (method, event.get("path")) in PUBLIC_ROUTES:
-        return None
-    if caller_from_event(event) is None:
-        # The Cognito authorizer always sets claims; their absence means the gateway is
-        # misconfigured, and guessing an owner would mix users' data.
-        return HTTPStatus.UNAUTHORIZED, "Missing or invalid caller identity"
-    return judge_body(event)
-
-
-def judge_body(event: Mapping[str, Any]) -> tuple[HTTPStatus, str] | None:
-    """Refuse a body that is not JSON this API can read, or return None (also: no body)."""
-    body = event.get("body")
-    if not body:
-        return None
-    headers = {str(name).lower(): value for name, value in (event.get("headers") or {}).items()}
-    content_type = str(headers.get("content-type") or content_types.APPLICATION_JSON)
-    if not content_type.lower().startswith(content_types.APPLICATION_JSON):
-        return HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Request body must be sent as application/json"
-    try:
-        raw = (
-            base64.b64decode(body, validate=True)
-            if event.get("isBase64Encoded")
-            else body.encode("utf-8")
-        )
-        if len(raw) > MAX_BODY_BYTES:
-            return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, (
-                f"Request body is larger than {MAX_BODY_BYTES} bytes"
-            )
-        parse_json_body(raw.decode("utf-8"))
-    except (binascii.Error, UnicodeError):
-        return HTTPStatus.BAD_REQUEST, "Request body is not valid UTF-8 text"
-    except MalformedBodyError as error:
-        return HTTPStatus.BAD_REQUEST, str(error)
-    return None
-
-
-class MalformedBodyError(ValueError):
-    """The body is not JSON this API can take; the message says why, for a 400."""
-
-
-def _refuse_constant(name: str) -> Any:
-    # Python's json accepts NaN and Infinity; JSON does not.
-    raise MalformedBodyError(f"Request body is not valid JSON: {name} is not a JSON value")
-
-
-def parse_json_body(text: str) -> Any:
-    """The body as JSON, or MalformedBodyError for anything json.loads would fail on.
-
-    Besides syntax errors (JSONDecodeError), json.loads raises RecursionError for deep
-    nesting and ValueError for integers of more than 4,300 digits; Python also decodes
-    lone surrogates (\\ud800) into text no encoder can write back. Each is the client's
-    fault, so each is a 400 here rather than a 500 wherever it would surface.
-    """
-    try:
-        parsed = json.loads(text, parse_constant=_refuse_constant)
-    except RecursionError:
-        raise MalformedBodyError("Request body is nested too deeply") from None
-    except json.JSONDecodeError:
-        raise MalformedBodyError("Request body is not valid JSON") from None
-    except MalformedBodyError:
-        raise
-    except ValueError:
-        # Only the integer digit limit raises a plain ValueError here.
-        raise MalformedBodyError("Request body holds a number too large to read") from None
-    pending = [parsed]
-    # A loop, not recursion: the document may be nested as deeply as json allows.
-    while pending:
-        value = pending.pop()
-        if isinstance(value, dict):
-            pending.extend(value)
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-        elif isinstance(value, str) and not value.isascii():
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise MalformedBodyError(
-                    "Request body holds a lone UTF-16 surrogate (\\ud800-\\udfff escape)"
-                ) from None
-    return parsed
-
-
-def gate_response(status: HTTPStatus, message: str) -> dict[str, Any]:
-    """A REST proxy response for a gated request."""
-    return {
-        "statusCode": int(status),
-        "multiValueHeaders": {"Content-Type": [content_types.APPLICATION_JSON]},
-        "body": ErrorResponse(message=message).model_dump_json(exclude_none=True),
-        "isBase64Encoded": False,
-    }
-
-
-def _error(
-    status: HTTPStatus, message: str, headers: Mapping[str, str] | None = None, **extra: Any
-) -> Response[dict[str, Any]]:
-    body = ErrorResponse(message=message, **extra).model_dump(mode="json", exclude_none=True)
-    return Response(
-        status_code=status,
-        content_type=content_types.APPLICATION_JSON,
-        body=body,
-        headers=dict(headers or {}),
-    )
-
-
-def _responses(
-    success: HTTPStatus, model: type[BaseModel] | None, *errors: HTTPStatus
-) -> dict[int, OpenAPIResponse]:
-    """The documented responses of a route (every error is an ErrorResponse)."""
-    documented: dict[int, OpenAPIResponse] = {int(success): {"description": success.phrase}}
-    if model is not None:
-        documented[int(success)]["content"] = {content_types.APPLICATION_JSON: {"model": model}}
-    for status in (*errors, HTTPStatus.UNAUTHORIZED, HTTPStatus.INTERNAL_SERVER_ERROR):
-        documented[int(status)] = {
-            "description": status.phrase,
-            "content": {content_types.APPLICATION_JSON: {"model": ErrorResponse}},
-        }
-    return documented
-
-
-# Powertools validates path parameters too, so every validated route can answer 422.
-_PATH_ERRORS = (HTTPStatus.NOT_FOUND, HTTPStatus.UNPROCESSABLE_ENTITY)
-_BODY_ERRORS = (
-    HTTPStatus.BAD_REQUEST,
-    HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-    HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-    HTTPStatus.UNPROCESSABLE_ENTITY,
-)
-
-
 def create_app(services: Callable[[], Services]) -> APIGatewayRestResolver:
     """The resolver with every route; `services` is only called while a route runs."""
     app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=parse_json_body)
-
-    def caller() -> Caller:
-        found = caller_from_event(app.current_event.raw_event)
-        if found is None:  # the gate refuses these first; kept so no route can guess
-            raise ServiceError(HTTPStatus.UNAUTHORIZED, "Missing or invalid caller identity")
-        return found
 
     @app.get(
         "/health",
@@ -267,34 +93,32 @@ def create_app(services: Callable[[], Services]) -> APIGatewayRestResolver:
     def health() -> dict[str, str]:
         return Health(status="ok").model_dump()
 
-    _register_note_routes(app, services, caller)
-    _register_sharing_routes(app, services, caller)
-    _register_device_routes(app, services, caller)
+    _register_note_routes(app, services)
+    _register_sharing_routes(app, services)
+    _register_device_routes(app, services)
     _register_error_handlers(app)
     return app
 
 
-def _register_note_routes(
-    app: APIGatewayRestResolver, services: Callable[[], Services], caller: Callable[[], Caller]
-) -> None:
+def _register_note_routes(app: APIGatewayRestResolver, services: Callable[[], Services]) -> None:
     @app.get(
         "/notes",
         summary="The caller's notes, newest first",
         security=AUTHORIZED,
-        responses=_responses(HTTPStatus.OK, NoteList, HTTPStatus.UNPROCESSABLE_ENTITY),
+        responses=documented_responses(HTTPStatus.OK, NoteList, HTTPStatus.UNPROCESSABLE_ENTITY),
     )
     def list_notes() -> NoteList:
-        return NoteList(notes=services().notes.list_notes(caller().sub))
+        return NoteList(notes=services().notes.list_notes(current_caller(app).sub))
 
     @app.post(
         "/notes",
         summary="Create a note",
         status_code=HTTPStatus.CREATED,
         security=AUTHORIZED,
-        responses=_responses(HTTPStatus.CREATED, Note, *_BODY_ERRORS),
+        responses=documented_responses(HTTPStatus.CREATED, Note, *BODY_ERRORS),
     )
     def create_note(new_note: NewNote) -> Note:
-        note = services().notes.create_note(caller().sub, new_note.title, new_note.body)
+        note = services().notes.create_note(current_caller(app).sub, new_note.title, new_note.body)
         metrics.add_metric(name="NotesCreated", unit=MetricUnit.Count, value=1)
         return note
 
@@ -302,10 +126,10 @@ def _register_note_routes(
         "/notes/<note_id>",
         summary="One of the caller's notes",
         security=AUTHORIZED,
-        responses=_responses(HTTPStatus.OK, Note, *_PATH_ERRORS),
+        responses=documented_responses(HTTPStatus.OK, Note, *PATH_ERRORS),
     )
     def get_note(note_id: str) -> Note:
-        owner = caller().sub
+        owner = current_caller(app).sub
         note = services().notes.get_note(owner, note_id) if is_resource_id(note_id) else None
         if note is None:
             raise _note_not_found()
@@ -315,10 +139,10 @@ def _register_note_routes(
         "/notes/<note_id>",
         summary="Change a note's title and/or body",
         security=AUTHORIZED,
-        responses=_responses(HTTPStatus.OK, Note, *_PATH_ERRORS, *_BODY_ERRORS),
+        responses=documented_responses(HTTPStatus.OK, Note, *PATH_ERRORS, *BODY_ERRORS),
     )
     def update_note(note_id: str, changes: NoteChanges) -> Note:
-        owner = caller().sub
+        owner = current_caller(app).sub
         note = (
             services().notes.update_note(owner, note_id, changes)
             if is_resource_id(note_id)
@@ -334,19 +158,17 @@ def _register_note_routes(
         summary="Delete a note",
         status_code=HTTPStatus.NO_CONTENT,
         security=AUTHORIZED,
-        responses=_responses(HTTPStatus.NO_CONTENT, None, *_PATH_ERRORS),
+        responses=documented_responses(HTTPStatus.NO_CONTENT, None, *PATH_ERRORS),
     )
     def delete_note(note_id: str) -> Response[None]:
-        owner = caller().sub
+        owner = current_caller(app).sub
         if not (is_resource_id(note_id) and services().notes.delete_note(owner, note_id)):
             raise _note_not_found()
         metrics.add_metric(name="NotesDeleted", unit=MetricUnit.Count, value=1)
         return Response(status_code=HTTPStatus.NO_CONTENT, body=None)
 
 
-def _register_sharing_routes(
-    app: APIGatewayRestResolver, services: Callable[[], Services], caller: Callable[[], Caller]
-) -> None:
+def _register_sharing_routes(app: APIGatewayRestResolver, services: Callable[[], Services]) -> None:
     # 202 whether or not a verified user has that address: the same status and body
     # either way, so sharing cannot be used to find out who has an account.
     @app.post(
@@ -354,17 +176,17 @@ def _register_sharing_routes(
         summary="Share a note with the user who verified that address (if any)",
         status_code=HTTPStatus.ACCEPTED,
         security=AUTHORIZED,
-        responses=_responses(
+        responses=documented_responses(
             HTTPStatus.ACCEPTED,
             ShareReceipt,
-            *_PATH_ERRORS,
-            *_BODY_ERRORS,
+            *PATH_ERRORS,
+            *BODY_ERRORS,
             HTTPStatus.FORBIDDEN,
             HTTPStatus.SERVICE_UNAVAILABLE,
         ),
     )
     def share_note(note_id: str, request: ShareRequest) -> ShareReceipt:
-        who = caller()
+        who = current_caller(app)
         if who.email is None:
             raise ServiceError(
                 HTTPStatus.BAD_REQUEST,
@@ -390,11 +212,13 @@ def _register_sharing_routes(
         "/shared",
         summary="Notes others shared with the caller, newest share first",
         security=AUTHORIZED,
-        responses=_responses(HTTPStatus.OK, SharedNoteList, HTTPStatus.UNPROCESSABLE_ENTITY),
+        responses=documented_responses(
+            HTTPStatus.OK, SharedNoteList, HTTPStatus.UNPROCESSABLE_ENTITY
+        ),
     )
     def list_shared() -> SharedNoteList:
         found = services()
-        shares = found.shares.list_shares(caller().sub)
+        shares = found.shares.list_shares(current_caller(app).sub)
         notes = found.notes.get_notes([(share.owner_sub, share.note_id) for share in shares])
         shared = [
             SharedNote(
@@ -411,20 +235,18 @@ def _register_sharing_routes(
         return SharedNoteList(notes=shared)
 
 
-def _register_device_routes(
-    app: APIGatewayRestResolver, services: Callable[[], Services], caller: Callable[[], Caller]
-) -> None:
+def _register_device_routes(app: APIGatewayRestResolver, services: Callable[[], Services]) -> None:
     @app.post(
         "/devices",
         summary="Register (or update) this app installation's push token",
         status_code=HTTPStatus.CREATED,
         security=AUTHORIZED,
-        responses=_responses(HTTPStatus.CREATED, Device, *_BODY_ERRORS),
+        responses=documented_responses(HTTPStatus.CREATED, Device, *BODY_ERRORS),
     )
     def register_device(registration: DeviceRegistration) -> Device:
         try:
             device = services().devices.register(
-                caller().sub,
+                current_caller(app).sub,
                 registration.platform,
                 registration.token,
                 registration.installation_id,
@@ -446,10 +268,10 @@ def _register_device_routes(
         summary="Unregister a device (its push endpoint and row)",
         status_code=HTTPStatus.NO_CONTENT,
         security=AUTHORIZED,
-        responses=_responses(HTTPStatus.NO_CONTENT, None, *_PATH_ERRORS),
+        responses=documented_responses(HTTPStatus.NO_CONTENT, None, *PATH_ERRORS),
     )
     def unregister_device(device_id: str) -> Response[None]:
-        owner = caller().sub
+        owner = current_caller(app).sub
         if not (is_resource_id(device_id) and services().devices.unregister(owner, device_id)):
             raise NotFoundError("Device not found")
         metrics.add_metric(name="DevicesUnregistered", unit=MetricUnit.Count, value=1)
@@ -462,59 +284,15 @@ def _note_not_found() -> NotFoundError:
 
 
 def _register_error_handlers(app: APIGatewayRestResolver) -> None:
-    def service_error(error: ServiceError) -> Response[dict[str, Any]]:
-        return _error(HTTPStatus(error.status_code), str(error.msg))
-
     def push_not_queued(error: PushNotQueuedError) -> Response[dict[str, Any]]:
         logger.warning("Share rolled back: the push was not queued", extra={"reason": str(error)})
         metrics.add_metric(name="SharePushNotQueued", unit=MetricUnit.Count, value=1)
-        return _error(
+        return error_response(
             HTTPStatus.SERVICE_UNAVAILABLE,
             "The note was not shared: the notification could not be queued; retry",
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
 
-    def invalid_request(error: RequestValidationError) -> Response[dict[str, Any]]:
-        # Powertools raises the same error when a route's response breaks its own model;
-        # that is our bug, not the client's.
-        if any(detail["loc"][:1] == ("response",) for detail in error.errors()):
-            return unexpected(error)
-        # Only where and what: the offending input is never echoed back.
-        field_errors = [
-            {"loc": list(detail["loc"]), "type": detail["type"], "msg": detail["msg"]}
-            for detail in error.errors()
-        ]
-        if any(detail["type"] == "json_invalid" for detail in field_errors):
-            return _error(
-                HTTPStatus.BAD_REQUEST, "Request body is not valid JSON", errors=field_errors
-            )
-        return _error(
-            HTTPStatus.UNPROCESSABLE_ENTITY, "Request validation failed", errors=field_errors
-        )
-
-    def unsupported_content_type(_: RequestUnsupportedContentType) -> Response[dict[str, Any]]:
-        return _error(
-            HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Request body must be sent as application/json"
-        )
-
-    def unexpected(error: Exception) -> Response[dict[str, Any]]:
-        request_id = app.current_event.request_context.request_id
-        logger.exception(
-            "Unhandled error", extra={"error_type": type(error).__name__, "request_id": request_id}
-        )
-        metrics.add_metric(name="UnhandledErrors", unit=MetricUnit.Count, value=1)
-        return _error(
-            HTTPStatus.INTERNAL_SERVER_ERROR, "Internal server error", correlation_id=request_id
-        )
-
-    # Looked up along each exception's MRO, most specific first.
-    app.exception_handler_manager.update_exception_handlers(
-        {
-            # Also unknown routes: Powertools raises NotFoundError("Not found") for them.
-            ServiceError: service_error,
-            PushNotQueuedError: push_not_queued,
-            RequestValidationError: invalid_request,
-            RequestUnsupportedContentType: unsupported_content_type,
-            Exception: unexpected,
-        }
+    register_error_handlers(
+        app, logger=logger, metrics=metrics, more={PushNotQueuedError: push_not_queued}
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
+from lambda_common.settings import ConfigurationError, required
 from mobile_api.models import Platform
 
 # The DAX client speaks its own protocol: `dax://` (plain) or `daxs://` (TLS) cluster
@@ -20,10 +21,6 @@ _APPLICATION_ARN = re.compile(
     r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:app/(?P<platform>GCM|APNS|APNS_SANDBOX)/[\w.-]+"
 )
 _SNS_PLATFORMS = {Platform.FCM: ("GCM",), Platform.APNS: ("APNS", "APNS_SANDBOX")}
-
-
-class ConfigurationError(RuntimeError):
-    """The function's environment is missing or has an invalid setting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +41,13 @@ class Settings:
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Read and check the settings; raise ConfigurationError naming the bad variable."""
     return Settings(
-        notes_table=_required(environ, "NOTES_TABLE", "the DynamoDB table of notes"),
-        shares_table=_required(environ, "SHARES_TABLE", "the DynamoDB table of shares"),
-        devices_table=_required(environ, "DEVICES_TABLE", "the DynamoDB table of devices"),
-        user_pool_id=_required(
+        notes_table=required(environ, "NOTES_TABLE", "the DynamoDB table of notes"),
+        shares_table=required(environ, "SHARES_TABLE", "the DynamoDB table of shares"),
+        devices_table=required(environ, "DEVICES_TABLE", "the DynamoDB table of devices"),
+        user_pool_id=required(
             environ, "USER_POOL_ID", "the Cognito user pool share recipients are looked up in"
         ),
-        push_queue_url=_required(
-            environ, "PUSH_QUEUE_URL", "the SQS queue the push notifier reads"
-        ),
+        push_queue_url=required(environ, "PUSH_QUEUE_URL", "the SQS queue the push notifier reads"),
         dax_endpoint=parse_dax_endpoint(environ.get("DAX_ENDPOINT", "")),
         platform_applications=parse_platform_applications(
             environ.get("PLATFORM_APPLICATIONS", "{}")
@@ -100,10 +95,3 @@ def parse_platform_applications(raw: str) -> Mapping[Platform, str]:
             )
         applications[platform] = arn
     return MappingProxyType(applications)
-
-
-def _required(environ: Mapping[str, str], name: str, meaning: str) -> str:
-    value = environ.get(name, "").strip()
-    if not value:
-        raise ConfigurationError(f"{name} is not set: it must name {meaning}")
-    return value

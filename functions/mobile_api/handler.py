@@ -9,9 +9,10 @@ import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
-from mobile_api.api import Services, create_app, gate, gate_response
+from lambda_common.aws import standard_retries
+from lambda_common.rest_api import serve
+from mobile_api.api import Services, create_app, gate
 from mobile_api.config import Settings, load_settings
 from mobile_api.devices import DeviceRegistry
 from mobile_api.repository import DevicesRepository, NotesRepository, SharesRepository
@@ -28,7 +29,7 @@ metrics = Metrics()
 
 # Standard retry mode backs off on throttling and 5xx; API Gateway gives up after 29 s, so
 # the attempts stay few.
-_client_config = Config(retries={"mode": "standard", "max_attempts": 3})
+_client_config = standard_retries(3)
 
 
 def dynamodb_client(config: Settings) -> DynamoDBClient:
@@ -72,9 +73,4 @@ app = create_app(lambda: services)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    refused = gate(event)
-    if refused is not None:
-        status, message = refused
-        logger.warning("Request refused before routing", extra={"status": int(status)})
-        return gate_response(status, message)
-    return app.resolve(event, context)
+    return serve(app, gate, event, context, logger=logger)

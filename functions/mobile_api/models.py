@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import uuid
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -23,8 +22,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
+
+from lambda_common.rest_api import is_resource_id
 
 TITLE_MAX_LENGTH = 200
 # Measured in UTF-8 bytes, what DynamoDB counts toward its 400 KB item limit.
@@ -74,18 +74,6 @@ Title = Annotated[
 NoteBody = Annotated[StrictStr, AfterValidator(_limit_body_bytes)]
 _TITLE_SCHEMA = {"type": "string", "minLength": 1, "maxLength": TITLE_MAX_LENGTH}
 _BODY_SCHEMA = {"type": "string", "description": f"At most {BODY_MAX_BYTES} bytes of UTF-8"}
-
-
-def is_resource_id(value: str) -> bool:
-    """True for an id in the canonical form this API issues (lowercase uuid4 text).
-
-    Anything else cannot name a note, so routes answer 404 without a lookup; this also
-    keeps arbitrary path text out of DynamoDB keys.
-    """
-    try:
-        return str(uuid.UUID(value)) == value
-    except ValueError:
-        return False
 
 
 def is_valid_email(address: str) -> bool:
@@ -215,17 +203,3 @@ class Device(BaseModel):
 
 class Health(BaseModel):
     status: str
-
-
-class FieldError(BaseModel):
-    loc: list[str | int]
-    type: str
-    msg: str
-
-
-class ErrorResponse(BaseModel):
-    # Absent fields are left out of the JSON (never null).
-    message: str
-    errors: list[FieldError] | SkipJsonSchema[None] = None
-    # On 500s: the API Gateway request id, also in every log line of the request.
-    correlation_id: str | SkipJsonSchema[None] = None

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-
-class ConfigurationError(RuntimeError):
-    """The function's environment is missing or has an invalid setting."""
+from lambda_common.settings import required
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,15 +18,8 @@ class Settings:
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Read and check the settings; raise ConfigurationError naming the bad variable."""
     return Settings(
-        devices_table=_required(environ, "DEVICES_TABLE", "the DynamoDB table of devices"),
-        dead_letter_queue_url=_required(
+        devices_table=required(environ, "DEVICES_TABLE", "the DynamoDB table of devices"),
+        dead_letter_queue_url=required(
             environ, "DEAD_LETTER_QUEUE_URL", "the push queue's dead-letter queue"
         ),
     )
-
-
-def _required(environ: Mapping[str, str], name: str, meaning: str) -> str:
-    value = environ.get(name, "").strip()
-    if not value:
-        raise ConfigurationError(f"{name} is not set: it must name {meaning}")
-    return value

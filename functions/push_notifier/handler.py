@@ -1,4 +1,4 @@
-"""Lambda entry point: SQS partial batches (`partial_batch`) wired to the push delivery."""
+"""Lambda entry point: SQS partial batches (`lambda_common.sqs_batch`) to the push delivery."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
-from push_notifier.config import load_settings
-from push_notifier.delivery import PushDelivery
-from push_notifier.message import InvalidPushMessageError, parse_push_message
-from push_notifier.partial_batch import (
+from lambda_common.aws import standard_retries
+from lambda_common.sqs_batch import (
     PartialBatchResponse,
     SQSMessage,
     process_sqs_batch,
 )
+from push_notifier.config import load_settings
+from push_notifier.delivery import PushDelivery
+from push_notifier.message import InvalidPushMessageError, parse_push_message
 
 # Read once per cold start; a missing setting fails the import with a clear message.
 settings = load_settings(os.environ)
@@ -27,7 +27,7 @@ logger = Logger()
 metrics = Metrics()
 
 # Standard retry mode backs off on SNS throttling and 5xx before a message is reported.
-_client_config = Config(retries={"mode": "standard", "max_attempts": 3})
+_client_config = standard_retries(3)
 delivery = PushDelivery(
     boto3.client("sns", config=_client_config),
     boto3.client("dynamodb", config=_client_config),

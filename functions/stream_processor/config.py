@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from lambda_common.settings import ConfigurationError, number, positive, required
+
 DEFAULT_ARCHIVE_PREFIX = "archive/"
 DEFAULT_QUARANTINE_PREFIX = "quarantine/"
 # 256 KiB: far above a well-formed event, far below the Kinesis record limit, so one
@@ -13,10 +15,6 @@ DEFAULT_MAX_RECORD_BYTES = 262_144
 # Seconds one archive or quarantine write keeps retrying inside an invocation (see
 # stream_processor.s3_store.WriteRetry); the module keeps two of them within the timeout.
 DEFAULT_WRITE_RETRY_SECONDS = 20.0
-
-
-class ConfigurationError(RuntimeError):
-    """The function's environment is missing or has an invalid setting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +28,22 @@ class Settings:
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Read and check the settings; raise ConfigurationError naming the bad variable."""
-    archive_bucket = environ.get("ARCHIVE_BUCKET", "").strip()
-    if not archive_bucket:
-        raise ConfigurationError(
-            "ARCHIVE_BUCKET is not set: it must name the S3 bucket that receives the archive"
-        )
     return Settings(
-        archive_bucket=archive_bucket,
+        archive_bucket=required(
+            environ, "ARCHIVE_BUCKET", "the S3 bucket that receives the archive"
+        ),
         archive_prefix=_read_prefix(environ, "ARCHIVE_PREFIX", DEFAULT_ARCHIVE_PREFIX),
         quarantine_prefix=_read_prefix(environ, "QUARANTINE_PREFIX", DEFAULT_QUARANTINE_PREFIX),
-        max_record_bytes=_read_max_record_bytes(environ),
+        max_record_bytes=positive(
+            "MAX_RECORD_BYTES",
+            number(
+                environ,
+                "MAX_RECORD_BYTES",
+                DEFAULT_MAX_RECORD_BYTES,
+                int,
+                "a whole number of bytes",
+            ),
+        ),
         write_retry_seconds=_read_write_retry_seconds(environ),
     )
 
@@ -55,27 +59,14 @@ def _read_prefix(environ: Mapping[str, str], name: str, default: str) -> str:
     return prefix
 
 
-def _read_max_record_bytes(environ: Mapping[str, str]) -> int:
-    raw_value = environ.get("MAX_RECORD_BYTES", str(DEFAULT_MAX_RECORD_BYTES))
-    try:
-        max_record_bytes = int(raw_value)
-    except ValueError:
-        raise ConfigurationError(
-            f"MAX_RECORD_BYTES must be a whole number of bytes, got {raw_value!r}"
-        ) from None
-    if max_record_bytes <= 0:
-        raise ConfigurationError(f"MAX_RECORD_BYTES must be positive, got {max_record_bytes}")
-    return max_record_bytes
-
-
 def _read_write_retry_seconds(environ: Mapping[str, str]) -> float:
-    raw_value = environ.get("WRITE_RETRY_SECONDS", str(DEFAULT_WRITE_RETRY_SECONDS))
-    try:
-        seconds = float(raw_value)
-    except ValueError:
-        raise ConfigurationError(
-            f"WRITE_RETRY_SECONDS must be a number of seconds, got {raw_value!r}"
-        ) from None
+    seconds = number(
+        environ,
+        "WRITE_RETRY_SECONDS",
+        DEFAULT_WRITE_RETRY_SECONDS,
+        float,
+        "a number of seconds",
+    )
     if not 0 <= seconds <= 900:
         raise ConfigurationError(
             f"WRITE_RETRY_SECONDS must be from 0 to 900 (Lambda's longest timeout), got {seconds}"

@@ -9,8 +9,8 @@ import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
+from lambda_common.aws import standard_retries
 from stream_processor.batch import process_batch
 from stream_processor.config import load_settings
 from stream_processor.kinesis_event import (
@@ -29,7 +29,7 @@ logger = Logger()
 metrics = Metrics()
 
 # Standard retry mode backs off on throttling and 5xx before a write counts as failed.
-s3_client = boto3.client("s3", config=Config(retries={"mode": "standard", "max_attempts": 4}))
+s3_client = boto3.client("s3", config=standard_retries(4))
 archive_store = S3ObjectStore(
     s3_client, settings.archive_bucket, WriteRetry(budget_seconds=settings.write_retry_seconds)
 )

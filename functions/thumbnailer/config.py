@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from lambda_common.settings import ConfigurationError, number, positive, required
+
 DEFAULT_THUMBNAIL_SIZES = "128,512"
 DEFAULT_QUARANTINE_PREFIX = "quarantine/"
 # 40 megapixels: above every phone camera in use (12-24 MP, 48 MP sensors save 12 MP by
@@ -21,10 +23,6 @@ MAX_THUMBNAIL_SIZE = 4096
 MAX_OBJECT_BYTES = 50 * 1024 * 1024
 # Only keys under this prefix are uploads (the bucket notification filters on it too).
 UPLOADS_PREFIX = "uploads/"
-
-
-class ConfigurationError(RuntimeError):
-    """The function's environment is missing or has an invalid setting."""
 
 
 class OutputFormat(Enum):
@@ -52,17 +50,23 @@ class Settings:
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Read and check the settings; raise ConfigurationError naming the bad variable."""
-    thumbnail_bucket = environ.get("THUMBNAIL_BUCKET", "").strip()
-    if not thumbnail_bucket:
-        raise ConfigurationError(
-            "THUMBNAIL_BUCKET is not set: it must name the S3 bucket that receives thumbnails"
-        )
     return Settings(
-        thumbnail_bucket=thumbnail_bucket,
+        thumbnail_bucket=required(
+            environ, "THUMBNAIL_BUCKET", "the S3 bucket that receives thumbnails"
+        ),
         sizes=parse_sizes(environ.get("THUMBNAIL_SIZES", DEFAULT_THUMBNAIL_SIZES)),
         output_format=_read_output_format(environ),
         quarantine_prefix=_read_quarantine_prefix(environ),
-        max_image_pixels=_read_max_image_pixels(environ),
+        max_image_pixels=positive(
+            "MAX_IMAGE_PIXELS",
+            number(
+                environ,
+                "MAX_IMAGE_PIXELS",
+                DEFAULT_MAX_IMAGE_PIXELS,
+                int,
+                "a whole number of pixels",
+            ),
+        ),
     )
 
 
@@ -114,16 +118,3 @@ def _read_quarantine_prefix(environ: Mapping[str, str]) -> str:
             f"function about its own copies), got {prefix!r}"
         )
     return prefix
-
-
-def _read_max_image_pixels(environ: Mapping[str, str]) -> int:
-    raw_value = environ.get("MAX_IMAGE_PIXELS", str(DEFAULT_MAX_IMAGE_PIXELS))
-    try:
-        max_image_pixels = int(raw_value)
-    except ValueError:
-        raise ConfigurationError(
-            f"MAX_IMAGE_PIXELS must be a whole number of pixels, got {raw_value!r}"
-        ) from None
-    if max_image_pixels <= 0:
-        raise ConfigurationError(f"MAX_IMAGE_PIXELS must be positive, got {max_image_pixels}")
-    return max_image_pixels

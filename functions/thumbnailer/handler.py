@@ -8,8 +8,8 @@ import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
+from lambda_common.aws import standard_retries
 from thumbnailer.config import load_settings
 from thumbnailer.imaging import configure_pillow
 from thumbnailer.processing import (
@@ -31,7 +31,7 @@ metrics = Metrics()
 
 # Standard retry mode backs off on throttling and 5xx before a call counts as failed;
 # then the invocation fails and Lambda's asynchronous retries take over.
-s3_client = boto3.client("s3", config=Config(retries={"mode": "standard", "max_attempts": 4}))
+s3_client = boto3.client("s3", config=standard_retries(4))
 
 
 @logger.inject_lambda_context

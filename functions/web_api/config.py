@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from lambda_common.settings import ConfigurationError, number, required
+
 DEFAULT_MAX_UPLOAD_BYTES = 10_485_760
 # S3 rejects a single POST upload above 5 GiB whatever the policy says.
 S3_MAX_POST_BYTES = 5 * 1024**3
@@ -17,10 +19,6 @@ DEFAULT_THUMBNAIL_FORMAT = "WEBP"
 # The thumbnailer writes `{size}.webp` or `{size}.jpg`; the API looks for the same names.
 THUMBNAIL_EXTENSIONS = {"WEBP": "webp", "JPEG": "jpg"}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-class ConfigurationError(RuntimeError):
-    """The function's environment is missing or has an invalid setting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,16 +38,16 @@ class Settings:
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Read and check the settings; raise ConfigurationError naming the bad variable."""
     return Settings(
-        items_table=_required(environ, "ITEMS_TABLE", "the DynamoDB table of items"),
-        subscribers_table=_required(
+        items_table=required(environ, "ITEMS_TABLE", "the DynamoDB table of items"),
+        subscribers_table=required(
             environ, "SUBSCRIBERS_TABLE", "the DynamoDB table of subscribers"
         ),
-        uploads_bucket=_required(environ, "UPLOADS_BUCKET", "the S3 bucket browsers upload to"),
-        thumbnails_bucket=_required(
+        uploads_bucket=required(environ, "UPLOADS_BUCKET", "the S3 bucket browsers upload to"),
+        thumbnails_bucket=required(
             environ, "THUMBNAILS_BUCKET", "the S3 bucket the thumbnailer writes to"
         ),
         allowed_origin=parse_allowed_origin(
-            _required(environ, "ALLOWED_ORIGIN", "the site origin allowed by CORS")
+            required(environ, "ALLOWED_ORIGIN", "the site origin allowed by CORS")
         ),
         max_upload_bytes=_read_int(
             environ, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, upper=S3_MAX_POST_BYTES
@@ -128,19 +126,8 @@ def _read_thumbnail_extension(environ: Mapping[str, str]) -> str:
         ) from None
 
 
-def _required(environ: Mapping[str, str], name: str, meaning: str) -> str:
-    value = environ.get(name, "").strip()
-    if not value:
-        raise ConfigurationError(f"{name} is not set: it must name {meaning}")
-    return value
-
-
 def _read_int(environ: Mapping[str, str], name: str, default: int, *, upper: int) -> int:
-    raw = environ.get(name, str(default))
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
+    value = number(environ, name, default, int, "a whole number")
     if not 1 <= value <= upper:
         raise ConfigurationError(f"{name} must be between 1 and {upper}, got {value}")
     return value

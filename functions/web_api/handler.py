@@ -13,7 +13,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
-from web_api.api import Services, cors_config, create_app, gate, gate_response
+from lambda_common.aws import standard_retries
+from lambda_common.rest_api import serve
+from web_api.api import Services, cors_config, create_app, gate
 from web_api.config import load_settings
 from web_api.repository import ItemRepository, SubscriberRepository
 from web_api.uploads import UploadService
@@ -26,7 +28,7 @@ metrics = Metrics()
 
 # Standard retry mode backs off on throttling and 5xx; API Gateway gives up after 29 s, so
 # the attempts stay few.
-_client_config = Config(retries={"mode": "standard", "max_attempts": 3})
+_client_config = standard_retries(3)
 _dynamodb = boto3.client("dynamodb", config=_client_config)
 # Presigned URLs must be SigV4 (botocore may still presign with SigV2 outside us-east-1)
 # and name the bucket's regional host: the global one redirects for new buckets, which
@@ -68,9 +70,4 @@ app = create_app(lambda: services, cors=cors, openapi_document=_openapi_document
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    refused = gate(event)
-    if refused is not None:
-        status, message = refused
-        logger.warning("Request refused before routing", extra={"status": int(status)})
-        return gate_response(event, status, message, cors)
-    return app.resolve(event, context)
+    return serve(app, gate, event, context, logger=logger, cors=cors)

@@ -7,7 +7,6 @@ every request model forbids unknown fields, so a body can never smuggle in an ow
 from __future__ import annotations
 
 import unicodedata
-import uuid
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -22,7 +21,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 TITLE_MAX_LENGTH = 200
@@ -44,18 +42,6 @@ Title = Annotated[
     AfterValidator(_reject_control_characters),
 ]
 _TITLE_SCHEMA = {"type": "string", "minLength": 1, "maxLength": TITLE_MAX_LENGTH}
-
-
-def is_resource_id(value: str) -> bool:
-    """True for an id in the canonical form this API issues (lowercase uuid4 text).
-
-    Anything else cannot name an item or upload, so routes answer 404 without a lookup;
-    this also keeps arbitrary path text out of DynamoDB keys and S3 prefixes.
-    """
-    try:
-        return str(uuid.UUID(value)) == value
-    except ValueError:
-        return False
 
 
 class ImageContentType(StrEnum):
@@ -154,17 +140,3 @@ class Thumbnails(BaseModel):
 
 class Health(BaseModel):
     status: Literal["ok"]
-
-
-class FieldError(BaseModel):
-    loc: list[str | int]
-    type: str
-    msg: str
-
-
-class ErrorResponse(BaseModel):
-    # Absent fields are left out of the JSON (never null), so the document shows no null.
-    message: str
-    errors: list[FieldError] | SkipJsonSchema[None] = None
-    # On 500s: the API Gateway request id, also in every log line of the request.
-    correlation_id: str | SkipJsonSchema[None] = None

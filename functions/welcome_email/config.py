@@ -6,13 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from lambda_common.settings import ConfigurationError, required
 from welcome_email.subscriber import is_valid_email
 
 DEFAULT_SITE_NAME = "the serverless reference web app"
-
-
-class ConfigurationError(RuntimeError):
-    """The function's environment is missing or has an invalid setting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +24,13 @@ class Settings:
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Read and check the settings; raise ConfigurationError naming the bad variable."""
-    sender_email = _required(environ, "SENDER_EMAIL", "the SES-verified address emails come from")
+    sender_email = required(environ, "SENDER_EMAIL", "the SES-verified address emails come from")
     if not is_valid_email(sender_email):
         raise ConfigurationError(f"SENDER_EMAIL is not an email address: {sender_email!r}")
-    idempotency_table = _required(
+    idempotency_table = required(
         environ, "IDEMPOTENCY_TABLE", "the DynamoDB table that records emails already sent"
     )
-    site_url = _required(environ, "SITE_URL", "the https URL of the site the email links to")
+    site_url = required(environ, "SITE_URL", "the https URL of the site the email links to")
     parts = urlsplit(site_url)
     # The URL goes into an email as a link: anything but an absolute http(s) URL would be
     # a broken (or, with javascript:, a hostile) link.
@@ -44,15 +41,8 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         sender_email=sender_email,
         idempotency_table=idempotency_table,
         site_url=site_url,
-        failure_queue_url=_required(
+        failure_queue_url=required(
             environ, "FAILURE_QUEUE_URL", "the queue of subscriber records given up on"
         ),
         site_name=site_name,
     )
-
-
-def _required(environ: Mapping[str, str], name: str, meaning: str) -> str:
-    value = environ.get(name, "").strip()
-    if not value:
-        raise ConfigurationError(f"{name} is not set: it must name {meaning}")
-    return value

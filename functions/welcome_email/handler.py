@@ -25,9 +25,9 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from lambda_common.aws import standard_retries
 from welcome_email.config import load_settings
 from welcome_email.message import render_welcome_email
 from welcome_email.subscriber import (
@@ -45,8 +45,8 @@ metrics = Metrics()
 
 # Standard retry mode backs off on SES throttling ("Maximum sending rate exceeded") and
 # 5xx before a record is reported as failed and the stream retries it.
-ses_client = boto3.client("ses", config=Config(retries={"mode": "standard", "max_attempts": 4}))
-sqs_client = boto3.client("sqs", config=Config(retries={"mode": "standard", "max_attempts": 3}))
+ses_client = boto3.client("ses", config=standard_retries(4))
+sqs_client = boto3.client("sqs", config=standard_retries(3))
 # The email is the same for every subscriber, so it is rendered once.
 welcome_email = render_welcome_email(settings.site_name, settings.site_url)
 
@@ -57,9 +57,7 @@ IDEMPOTENCY_EXPIRY_SECONDS = 7 * 24 * 60 * 60
 # of its own, whose endpoint data and service list load again (~50 ms of every cold start).
 persistence_store = DynamoDBPersistenceLayer(
     table_name=settings.idempotency_table,
-    boto3_client=boto3.client(
-        "dynamodb", config=Config(retries={"mode": "standard", "max_attempts": 3})
-    ),
+    boto3_client=boto3.client("dynamodb", config=standard_retries(3)),
 )
 idempotency_config = IdempotencyConfig(
     event_key_jmespath="[owner_sub, subscribed_at]",

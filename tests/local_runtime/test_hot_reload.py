@@ -85,3 +85,36 @@ def test_an_edited_handler_is_live_through_the_gateway(
         assert reloader.check() == []  # nothing changed since
         (package / "handler.py").touch()
         assert reloader.check() == []  # saved unchanged: same zip, the workers stay warm
+
+
+class _NoFunctionsDeployed:
+    """A Lambda client whose list_functions pages are empty."""
+
+    def get_paginator(self, _operation: str) -> Any:
+        class Paginator:
+            def paginate(self) -> list[dict[str, Any]]:
+                return [{"Functions": []}]
+
+        return Paginator()
+
+
+def test_a_shared_package_edit_rebuilds_every_function_listing_it(tmp_path: Path) -> None:
+    functions = tmp_path / "functions"
+    for name in ("common", "orders", "audit"):
+        (functions / name).mkdir(parents=True)
+        (functions / name / "__init__.py").write_text("")
+    (functions / "orders" / "shared_packages.txt").write_text("common\n")
+    artifact = tmp_path / "artifact.zip"
+    artifact.write_bytes(b"zip")
+    built: list[str] = []
+
+    def build(name: str) -> Path:
+        built.append(name)
+        return artifact
+
+    reloader = HotReloader(functions, _NoFunctionsDeployed(), build)
+    (functions / "common" / "errors.py").write_text("MESSAGE = 'refused'\n")
+    reloader.check()
+
+    # The shared package is no function of its own; only its user is rebuilt.
+    assert built == ["orders"]

@@ -22,8 +22,8 @@ from stream_processor_events import (
     synthetic_sequence_number,
 )
 
+from lambda_common.settings import ConfigurationError
 from stream_processor.batch import format_timestamp
-from stream_processor.config import ConfigurationError
 from stream_processor.keys import time_partition
 
 StreamEvent = Callable[[list[bytes]], dict[str, Any]]

@@ -19,9 +19,9 @@ from thumbnailer_events import (
     s3_event,
 )
 
+from lambda_common.settings import ConfigurationError
 from tests.handlers.stream_processor.stream_processor_events import FakeLambdaContext
 from tests.unit.thumbnailer import thumbnailer_images as images
-from thumbnailer.config import ConfigurationError
 
 OWNER = "8c1f2e4a-1111-4a2b-9c3d-0123456789ab"
 UPLOAD_ID = "2d7e9b1c-2222-4f5e-8a9b-abcdef012345"

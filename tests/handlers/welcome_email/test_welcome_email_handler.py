@@ -22,7 +22,7 @@ from welcome_email_events import (
     synthetic_sequence_number,
 )
 
-from welcome_email.config import ConfigurationError
+from lambda_common.settings import ConfigurationError
 
 SentMessages = Callable[[], list[Any]]
 Subscribe = Callable[[dict[str, Any]], dict[str, Any]]

@@ -505,6 +505,69 @@ def test_directories_without_init_are_not_functions(workspace: Path) -> None:
     assert {artifact.function for artifact in artifacts} == {"orders"}
 
 
+def make_shared_package(functions_dir: Path, name: str = "common") -> Path:
+    """A shared package: code, a README and caches, but no handler or requirements."""
+    package = functions_dir / name
+    (package / "__pycache__").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "errors.py").write_text("MESSAGE = 'refused'\n")
+    (package / "README.md").write_text("# shared\n")
+    (package / "__pycache__" / "errors.cpython-311.pyc").write_bytes(b"\0bytecode")
+    return package
+
+
+def test_a_listed_shared_package_is_built_into_each_zip_of_its_users(workspace: Path) -> None:
+    functions = workspace / "functions"
+    make_shared_package(functions)
+    orders = make_function(functions, "orders", requirements=None)
+    (orders / ba.SHARED_PACKAGES_MANIFEST).write_text("# the API's error model\ncommon\n")
+    make_function(functions, "audit", requirements=None)
+
+    artifacts, _ = run_build(workspace)
+
+    # Shared code, not a function: no zip of its own.
+    assert {artifact.function for artifact in artifacts} == {"orders", "audit"}
+    for zip_path in ("dist/orders.zip", "dist/host/orders.zip"):
+        assert names(workspace / zip_path) == [
+            "common/__init__.py",
+            "common/errors.py",
+            "orders/__init__.py",
+            "orders/handler.py",
+            "orders/schemas/event.json",
+        ]
+    assert not any(name.startswith("common/") for name in names(workspace / "dist/audit.zip"))
+
+
+def test_a_shared_package_change_rebuilds_only_its_users(workspace: Path) -> None:
+    functions = workspace / "functions"
+    shared = make_shared_package(functions)
+    orders = make_function(functions, "orders", requirements=None)
+    (orders / ba.SHARED_PACKAGES_MANIFEST).write_text("common\n")
+    make_function(functions, "audit", requirements=None)
+    run_build(workspace)
+    orders_before = (workspace / "dist/orders.zip").read_bytes()
+
+    _, unchanged = run_build(workspace)
+    (shared / "errors.py").write_text("MESSAGE = 'refused, politely'\n")
+    _, log = run_build(workspace)
+
+    assert unchanged.status("dist/orders.zip") == "up to date"
+    assert log.status("dist/orders.zip") == "built"
+    assert log.status("dist/host/orders.zip") == "built"
+    assert log.status("dist/audit.zip") == "up to date"
+    with zipfile.ZipFile(workspace / "dist/orders.zip") as archive:
+        assert archive.read("common/errors.py") == b"MESSAGE = 'refused, politely'\n"
+    assert (workspace / "dist/orders.zip").read_bytes() != orders_before
+
+
+def test_a_listed_shared_package_that_does_not_exist_is_an_error(workspace: Path) -> None:
+    orders = make_function(workspace / "functions", "orders", requirements=None)
+    (orders / ba.SHARED_PACKAGES_MANIFEST).write_text("comon\n")
+
+    with pytest.raises(ba.BuildError, match=r"shared_packages\.txt: no shared package .*comon"):
+        run_build(workspace)
+
+
 @pytest.mark.slow
 def test_dependencies_install_byte_identical_from_any_path(tmp_path: Path) -> None:
     """Two clean clones at different paths, each with its own builder venv, .build and uv
@@ -521,9 +584,11 @@ def test_dependencies_install_byte_identical_from_any_path(tmp_path: Path) -> No
     ignore = shutil.ignore_patterns("__pycache__")
     for clone in clones:
         shutil.copytree(REPO_ROOT / "tools", clone / "tools", ignore=ignore)
-        shutil.copytree(
-            REPO_ROOT / "functions/mobile_api", clone / "functions/mobile_api", ignore=ignore
-        )
+        # mobile_api and the shared package its zips include.
+        for package in ("mobile_api", "lambda_common"):
+            shutil.copytree(
+                REPO_ROOT / "functions" / package, clone / "functions" / package, ignore=ignore
+            )
         venv = clone / ".venv"
         subprocess.run(  # noqa: S603 - the repository's uv
             [uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True
@@ -545,6 +610,7 @@ def test_dependencies_install_byte_identical_from_any_path(tmp_path: Path) -> No
         entries = names(first)
         assert "antlr4/__init__.py" in entries
         assert "amazondax/__init__.py" in entries
+        assert "lambda_common/rest_api.py" in entries
         with zipfile.ZipFile(first) as archive:
             for entry in entries:
                 data = archive.read(entry)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from failure_recorder.config import ConfigurationError, load_settings
+from failure_recorder.config import load_settings
 from failure_recorder.failure import InvalidFailureMessageError, StreamFailure, parse_failure
 from failure_recorder.ranges import (
     MAX_READ_CALLS,
@@ -20,6 +20,7 @@ from failure_recorder.ranges import (
     failed_key,
     read_range,
 )
+from lambda_common.settings import ConfigurationError
 
 STREAM_ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/events"
 SHARD = "shardId-000000000000"

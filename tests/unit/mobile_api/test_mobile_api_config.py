@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from mobile_api.config import ConfigurationError, load_settings
+from lambda_common.settings import ConfigurationError
+from mobile_api.config import load_settings
 from mobile_api.models import Platform
 
 FCM_APP = "arn:aws:sns:us-east-1:123456789012:app/GCM/mobile-fcm"

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from push_notifier.config import ConfigurationError, load_settings
+from lambda_common.settings import ConfigurationError
+from push_notifier.config import load_settings
 from push_notifier.message import (
     MAX_PAYLOAD_BYTES,
     InvalidPushMessageError,

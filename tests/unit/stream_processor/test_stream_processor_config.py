@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from stream_processor.config import ConfigurationError, Settings, load_settings
+from lambda_common.settings import ConfigurationError
+from stream_processor.config import Settings, load_settings
 
 
 def test_defaults_apply_when_only_the_bucket_is_set() -> None:

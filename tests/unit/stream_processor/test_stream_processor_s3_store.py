@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
+from lambda_common.settings import ConfigurationError
 from stream_processor.batch import ObjectWriteError
-from stream_processor.config import ConfigurationError, load_settings
+from stream_processor.config import load_settings
 from stream_processor.s3_store import S3ObjectStore, WriteRetry
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from web_api.config import ConfigurationError, Settings, load_settings, parse_allowed_origin
+from lambda_common.settings import ConfigurationError
+from web_api.config import Settings, load_settings, parse_allowed_origin
 
 REQUIRED = {
     "ITEMS_TABLE": "items",

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from lambda_common.rest_api import is_resource_id
 from web_api.models import (
     TITLE_MAX_LENGTH,
     ImageContentType,
@@ -14,7 +15,6 @@ from web_api.models import (
     NewItem,
     SubscriptionRequest,
     UploadRequest,
-    is_resource_id,
 )
 
 

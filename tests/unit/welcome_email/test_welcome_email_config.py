@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from welcome_email.config import DEFAULT_SITE_NAME, ConfigurationError, Settings, load_settings
+from lambda_common.settings import ConfigurationError
+from welcome_email.config import DEFAULT_SITE_NAME, Settings, load_settings
 
 ENVIRONMENT = {
     "SENDER_EMAIL": "no-reply@example.com",

@@ -1,6 +1,5 @@
-"""The SQS partial-batch loop of push_notifier and failure_recorder (one module, copied
-into both zips because functions share no code): the contract of Powertools' batch
-utility it replaces."""
+"""The SQS partial-batch loop push_notifier and failure_recorder share: the contract of
+Powertools' batch utility it replaces."""
 
 from __future__ import annotations
 
@@ -10,16 +9,14 @@ from typing import Any
 import pytest
 from aws_lambda_powertools import Logger
 
-from failure_recorder import partial_batch as failure_recorder_batch
-from push_notifier import partial_batch as push_notifier_batch
+from lambda_common import sqs_batch
 
 LOGGER = Logger(service="test")
 
 
-@pytest.fixture(params=[push_notifier_batch, failure_recorder_batch], ids=lambda m: m.__name__)
-def partial_batch(request: pytest.FixtureRequest) -> ModuleType:
-    module: ModuleType = request.param
-    return module
+@pytest.fixture
+def partial_batch() -> ModuleType:
+    return sqs_batch
 
 
 def event(*bodies: str) -> dict[str, Any]:

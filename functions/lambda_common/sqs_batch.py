@@ -5,8 +5,7 @@ start without bytecode (as Lambda runs the zip), for a loop this short. Its cont
 kept: every message is handled; one whose handler raises is reported in
 `batchItemFailures`, so SQS delivers only those again; when every message of the batch
 fails, the invocation fails, so the function's Errors metric sees it and the whole batch
-is retried. push_notifier and failure_recorder hold the same module (functions share no
-code); tests/unit/push_notifier/test_partial_batch.py checks both.
+is retried. push_notifier and failure_recorder use it.
 """
 
 from __future__ import annotations
